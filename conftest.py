@@ -1,0 +1,60 @@
+"""Shared fixtures: the default data (areas, units, the Hồng Ngự plan) and one user per role."""
+
+import pytest
+from django.core.management import call_command
+
+from lantoa.accounts.roles import Role
+from lantoa.geo.models import Area
+from lantoa.orgs.models import Unit
+
+
+@pytest.fixture
+def default_data(db):
+    """What `make run` loads: Hồng Ngự areas (pre-2025 and current, linked), the §VII units, the plan."""
+    call_command("load_areas", legacy_province=87, district=[870], stdout=open("/dev/null", "w"))
+    call_command("load_units", stdout=open("/dev/null", "w"))
+    call_command("load_plan", stdout=open("/dev/null", "w"))
+
+
+def legacy_commune(name: str) -> Area:
+    return Area.objects.get(level=Area.Level.COMMUNE, name=name, valid_from__isnull=True)
+
+
+def current_commune(name: str) -> Area:
+    return Area.objects.get(level=Area.Level.COMMUNE, name=name, valid_from__isnull=False)
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, unit_code) → a signed-up user of that role working in that unit."""
+    from lantoa.orgs.services import staff_account_create
+
+    counter = {"n": 0}
+
+    def _make(role: str, unit_code: str | None = None, password: str = "Mat-khau-2026!", **extra):
+        counter["n"] += 1
+        unit = Unit.objects.get(code=unit_code) if unit_code else Unit.objects.get(code="hn-ldtbxh")
+        user, _ = staff_account_create(actor=None, username=f"{role}{counter['n']}", full_name=f"Nguyễn Văn {role}",
+                                       role=role, unit=unit, password=password)
+        for k, v in extra.items():
+            setattr(user, k, v)
+        if extra:
+            user.save()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def coordinator(default_data, make_user):
+    return make_user(Role.COORDINATOR, "hn-ldtbxh")
+
+
+@pytest.fixture
+def officer_long_khanh_a(default_data, make_user):
+    return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-long-khanh-a")
+
+
+@pytest.fixture
+def officer_thuong_lac(default_data, make_user):
+    return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-thuong-lac")

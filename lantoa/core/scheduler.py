@@ -1,0 +1,53 @@
+"""Periodic jobs. The scheduler enqueues each job once per time slot; the unique (job, slot) row makes a
+second scheduler, or a restart inside the same slot, a no-op. Apps register their jobs in `JOBS`."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from lantoa.core.models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path of a django.tasks task
+    daily_at: dt.time | None = None  # local time
+    every_minutes: int | None = None
+
+    def slot(self, now: dt.datetime) -> str | None:
+        """The slot `now` falls in, or None when the job is not due yet today."""
+        local = timezone.localtime(now)
+        if self.daily_at is not None:
+            return local.date().isoformat() if local.time() >= self.daily_at else None
+        minutes = local.hour * 60 + local.minute
+        return f"{local.date().isoformat()}T{minutes // self.every_minutes:04d}"
+
+
+JOBS: list[Job] = [
+    Job("prune_failed_logins", "lantoa.accounts.tasks.prune_failed_logins", daily_at=dt.time(2, 0)),
+    Job("prune_task_results", "lantoa.core.tasks.prune_task_results", daily_at=dt.time(3, 0)),
+]
+
+
+def enqueue_due(now: dt.datetime | None = None, jobs: list[Job] | None = None) -> list[str]:
+    """Enqueue every job whose current slot has not run yet; returns the names enqueued."""
+    now = now or timezone.now()
+    done = []
+    for job in jobs if jobs is not None else JOBS:
+        slot = job.slot(now)
+        if slot is None:
+            continue
+        try:
+            with transaction.atomic():
+                run = ScheduledRun.objects.create(job=job.name, slot=slot)
+                result = import_string(job.task).enqueue()
+                run.task_id = str(getattr(result, "id", ""))[:64]
+                run.save(update_fields=["task_id"])
+        except IntegrityError:
+            continue
+        done.append(job.name)
+    return done

@@ -1,0 +1,76 @@
+"""Reading the spreadsheets offices keep (XLSX via calamine, CSV in UTF-8 or Windows-1258)."""
+
+import csv
+import io
+import unicodedata
+
+from python_calamine import CalamineWorkbook
+
+from lantoa.core.text import nfc, search_key
+
+
+class SheetError(ValueError):
+    pass
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """All rows of the first sheet as NFC text; dates as dd/mm/yyyy, whole floats without '.0'."""
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise SheetError(f"Không đọc được tệp bảng tính: {exc}") from None
+        return [[_cell(c) for c in row] for row in rows]
+    if name.endswith((".csv", ".txt")):
+        for encoding in ("utf-8-sig", "cp1258"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise SheetError("Không đọc được tệp CSV: mã hóa không phải UTF-8 hoặc Windows-1258")
+        text = unicodedata.normalize("NFC", text)
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    raise SheetError("Chỉ nhận tệp .xlsx hoặc .csv")
+
+
+def find_header(
+    rows: list[list[str]], required: dict[str, list[str]], optional: dict[str, list[str]] | None = None
+) -> tuple[int, dict[str, int]]:
+    """Locate the header row (title blocks above it are skipped) and map each field to its column.
+
+    `required` maps a field to the accepted header texts (compared accent- and case-insensitively).
+    """
+    wanted = {f: {search_key(h) for h in heads} for f, heads in required.items()}
+    for index, row in enumerate(rows[:30]):
+        keys = [search_key(c) for c in row]
+        mapping = {}
+        for f, heads in wanted.items():
+            for col, key in enumerate(keys):
+                if key in heads:
+                    mapping[f] = col
+                    break
+        if len(mapping) == len(required):
+            for f, heads in (optional or {}).items():
+                keyset = {search_key(h) for h in heads}
+                for col, key in enumerate(keys):
+                    if key in keyset:
+                        mapping[f] = col
+                        break
+            return index, mapping
+    names = "; ".join(heads[0] for heads in required.values())
+    raise SheetError(f"Không tìm thấy dòng tiêu đề có đủ các cột: {names}")

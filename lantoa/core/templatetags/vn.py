@@ -1,0 +1,37 @@
+"""Vietnamese formats for templates: {{ d|vn_date }}, {{ amount|vnd }}, {{ n|vn_number }}."""
+
+from django import template
+
+from lantoa.core import text
+
+register = template.Library()
+
+
+@register.filter
+def vn_date(value):
+    return text.format_date(value)
+
+
+@register.filter
+def vn_datetime(value):
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def vnd(value):
+    return text.format_vnd(value)
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    return text.format_number(value, int(decimals))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

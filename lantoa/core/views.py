@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from lantoa.core import selectors
+from lantoa.core.exports import table_response
+from lantoa.core.forms import AuditFilterForm
+from lantoa.core.navigation import SECTION_BY_KEY
+from lantoa.core.text import format_date
+
+
+@login_required
+def home(request):
+    return redirect("plans:dashboard")
+
+
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def section(request, key):
+    s = SECTION_BY_KEY.get(key)
+    if s is None or not s.coming:
+        raise Http404
+    return render(request, "core/section_coming.html", {"section": s})
+
+
+@login_required
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None, target_types=selectors.audit_target_types())
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        rows = ([format_date(a.at) + a.at.strftime(" %H:%M"), a.actor_name, a.get_action_display(), a.verb,
+                 a.target_type, a.target_id, a.target_repr,
+                 "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in a.changes.items()), a.note] for a in qs[:50000])
+        return table_response(fmt, "nhat-ky", ["Thời gian", "Người thực hiện", "Hành động", "Thao tác", "Loại",
+                                                "Mã", "Bản ghi", "Thay đổi", "Ghi chú"], rows, "Nhat ky")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})

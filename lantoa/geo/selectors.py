@@ -1,0 +1,116 @@
+"""Reading the dated area tree: subtrees, what a record rolls up to on a date, what covers an old area."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from lantoa.core.text import search_key
+from lantoa.geo.models import Area, AreaSuccession
+
+
+def area_list(*, level: int | None = None, on: dt.date | None = None, q: str = "", parent: Area | None = None) -> QuerySet:
+    """Areas are public administrative facts: every signed-in user may read the tree."""
+    qs = Area.objects.select_related("parent")
+    if level is not None:
+        qs = qs.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if on is not None:
+        qs = qs.filter(valid_on(on))
+    if q:
+        qs = qs.filter(search_key__contains=search_key(q))
+    return qs
+
+
+def valid_on(day: dt.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def descendant_ids(area_ids: Iterable[int]) -> set[int]:
+    """The areas and everything below them (one query per level; trees are four levels deep)."""
+    found = set(area_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
+    """Areas whose records roll up (through primary links, transitively) into the given ones."""
+    found = set(area_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = set(
+            AreaSuccession.objects.filter(successor_id__in=frontier, primary=True).values_list("predecessor_id", flat=True)
+        ) - found
+        found |= frontier
+    return found
+
+
+def rollup_source_ids(area: Area) -> set[int]:
+    """Every area whose records count under `area`: its subtree and its predecessors' subtrees."""
+    return descendant_ids(predecessor_ids(descendant_ids([area.id])))
+
+
+def ancestor_at_level(area: Area, level: int) -> Area | None:
+    node = area
+    while node is not None and node.level > level:
+        node = node.parent
+    return node if node is not None and node.level == level else None
+
+
+def rollup(area: Area, on: dt.date, level: int = Area.Level.COMMUNE) -> Area | None:
+    """The area at `level` that a record made on `area` counts under on date `on`.
+
+    A 2023 record on Xã Long Khánh A counts under Xã Long Khánh when viewed after 1 Jul 2025.
+    """
+    node = ancestor_at_level(area, level)
+    seen = set()
+    while node is not None and not node.is_valid_on(on) and node.id not in seen:
+        seen.add(node.id)
+        link = (
+            AreaSuccession.objects.select_related("successor")
+            .filter(predecessor=node, primary=True, effective_on__lte=on)
+            .first()
+        )
+        if link is None:
+            return None
+        node = link.successor
+    return node
+
+
+def covering_areas(areas: Iterable[Area], on: dt.date) -> list[Area]:
+    """Areas in force on `on` that cover the given (possibly abolished) ones: an abolished district
+    is replaced by the successors of its communes, a merged commune by its successor(s)."""
+    result: dict[int, Area] = {}
+    stack = list(areas)
+    seen = set()
+    while stack:
+        area = stack.pop()
+        if area.id in seen:
+            continue
+        seen.add(area.id)
+        if area.is_valid_on(on):
+            result[area.id] = area
+            continue
+        links = list(
+            AreaSuccession.objects.select_related("successor").filter(predecessor=area, effective_on__lte=on)
+        )
+        if links:
+            stack.extend(link.successor for link in links)
+        else:
+            stack.extend(area.children.all())
+    return sorted(result.values(), key=lambda a: (a.level, a.name))
+
+
+def area_path(area: Area) -> list[Area]:
+    path = []
+    node = area
+    while node is not None:
+        path.append(node)
+        node = node.parent
+    return list(reversed(path))

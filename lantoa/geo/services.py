@@ -1,0 +1,158 @@
+"""Writes to the area tree: hamlets by hand or from a sheet, and reorganisations with dates."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lantoa.core.models import AuditLog
+from lantoa.core.services import audit_log, snapshot
+from lantoa.core.sheets import SheetError, find_header, read_table
+from lantoa.core.text import nfc, parse_date, search_key
+from lantoa.geo.models import Area, AreaSuccession
+
+HAMLET_TYPES = {"ap": "ấp", "khom": "khóm", "to dan pho": "tổ dân phố", "thon": "thôn", "ban": "bản", "khu pho": "khu phố"}
+
+
+def _hamlet_type(text: str) -> str | None:
+    key = search_key(text) or "ap"
+    return HAMLET_TYPES.get(key)
+
+
+@transaction.atomic
+def hamlet_create(*, actor, commune: Area, name: str, division_type: str = "ấp",
+                  valid_from: dt.date | None = None) -> Area:
+    name = nfc(name)
+    if commune.level != Area.Level.COMMUNE:
+        raise ValidationError({"commune": "Ấp/khóm phải thuộc một xã, phường hoặc thị trấn."})
+    if not name:
+        raise ValidationError({"name": "Tên ấp/khóm không được để trống."})
+    kind = _hamlet_type(division_type)
+    if kind is None:
+        raise ValidationError({"division_type": f"Loại “{division_type}” không hợp lệ (ấp, khóm, tổ dân phố…)."})
+    if Area.objects.filter(parent=commune, level=Area.Level.HAMLET, search_key=search_key(name)).exists():
+        raise ValidationError({"name": f"{commune.name} đã có “{name}”."})
+    hamlet = Area.objects.create(
+        name=name, level=Area.Level.HAMLET, division_type=kind, parent=commune, valid_from=valid_from,
+        valid_to=commune.valid_to, search_key=search_key(name), source="nhập tay",
+    )
+    audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=hamlet, after=snapshot(hamlet), verb="hamlet_create")
+    return hamlet
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Dòng {self.row}, cột {self.column}: {self.message}"
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+
+
+HAMLET_HEADERS = {
+    "commune": ["Xã/phường", "Xã", "Xã, phường, thị trấn", "Mã xã", "Đơn vị hành chính"],
+    "name": ["Tên ấp/khóm", "Ấp/khóm", "Tên ấp", "Ấp", "Khóm"],
+}
+HAMLET_OPTIONAL = {"division_type": ["Loại", "Loại đơn vị"], "valid_from": ["Hiệu lực từ", "Từ ngày"]}
+
+
+def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -> list[Area]:
+    """Hamlets from a sheet: every row is checked first; one bad row and nothing is saved.
+
+    `communes` are the communes the actor may add to; the sheet names them by name or official code.
+    """
+    try:
+        rows = read_table(data, filename)
+        header_index, cols = find_header(rows, HAMLET_HEADERS, HAMLET_OPTIONAL)
+    except SheetError as exc:
+        raise ImportRejected([RowError(0, "-", str(exc))]) from None
+    by_key = {}
+    for c in communes:
+        by_key[search_key(c.name)] = c
+        by_key[search_key(c.name.split(" ", 1)[-1])] = c
+        if c.division_type == "thị trấn":
+            by_key[search_key(c.name[len("Thị trấn "):])] = c
+        if c.code:
+            by_key[c.code] = c
+    errors: list[RowError] = []
+    planned: list[tuple[Area, str, str, dt.date | None]] = []
+    seen = set()
+    existing = set(
+        Area.objects.filter(parent__in=communes, level=Area.Level.HAMLET).values_list("parent_id", "search_key")
+    )
+    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        def cell(field, row=row):
+            col = cols.get(field)
+            return row[col].strip() if col is not None and col < len(row) else ""
+
+        commune_text, name = cell("commune"), cell("name")
+        if not commune_text and not name:
+            continue
+        if search_key(commune_text).startswith("tong cong"):
+            break
+        commune = by_key.get(commune_text) or by_key.get(search_key(commune_text))
+        if commune is None:
+            errors.append(RowError(offset, "Xã/phường", f"không có xã “{commune_text}” trong phạm vi của bạn"))
+            continue
+        if not name:
+            errors.append(RowError(offset, "Tên ấp/khóm", "không được để trống"))
+            continue
+        kind = _hamlet_type(cell("division_type"))
+        if kind is None:
+            errors.append(RowError(offset, "Loại", f"“{cell('division_type')}” không phải ấp, khóm, tổ dân phố…"))
+            continue
+        valid_from = None
+        if cell("valid_from"):
+            try:
+                valid_from = parse_date(cell("valid_from"))
+            except ValueError as exc:
+                errors.append(RowError(offset, "Hiệu lực từ", str(exc)))
+                continue
+        key = (commune.id, search_key(name))
+        if key in seen:
+            errors.append(RowError(offset, "Tên ấp/khóm", f"“{name}” lặp lại trong tệp"))
+            continue
+        seen.add(key)
+        if key in existing:
+            continue  # already there: re-importing the same sheet changes nothing
+        planned.append((commune, name, kind, valid_from))
+    if errors:
+        raise ImportRejected(errors)
+    created = []
+    with transaction.atomic():
+        for commune, name, kind, valid_from in planned:
+            created.append(hamlet_create(actor=actor, commune=commune, name=name, division_type=kind,
+                                         valid_from=valid_from))
+    return created
+
+
+@transaction.atomic
+def area_reorganise(*, actor, predecessors: list[Area], successor: Area, effective_on: dt.date,
+                    partial: bool = False, note: str = "") -> list[AreaSuccession]:
+    """Close `predecessors` the day before `effective_on` and link them to `successor`."""
+    if successor.valid_from and successor.valid_from > effective_on:
+        raise ValidationError({"successor": "Đơn vị kế thừa chưa có hiệu lực vào ngày sáp nhập."})
+    links = []
+    for area in predecessors:
+        if area.id == successor.id:
+            raise ValidationError({"predecessors": "Một địa bàn không thể sáp nhập vào chính nó."})
+        before = snapshot(area)
+        if not partial:
+            area.valid_to = effective_on - dt.timedelta(days=1)
+            area.full_clean()
+            area.save(update_fields=["valid_to"])
+        has_primary = AreaSuccession.objects.filter(predecessor=area, primary=True).exists()
+        link = AreaSuccession.objects.create(predecessor=area, successor=successor, effective_on=effective_on,
+                                             partial=partial, primary=not has_primary, note=nfc(note))
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=area, before=before, after=snapshot(area),
+                  verb="area_reorganise", note=f"→ {successor.name} từ {effective_on:%d/%m/%Y}")
+        links.append(link)
+    return links

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lantoa.geo import views
+
+app_name = "geo"
+urlpatterns = [
+    path("", views.area_list, name="list"),
+    path("<int:pk>/", views.area_detail, name="detail"),
+    path("<int:pk>/hamlets/add/", views.hamlet_add, name="hamlet_add"),
+    path("<int:pk>/hamlets/import/", views.hamlet_import, name="hamlet_import"),
+]

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.accounts.roles import Role
+from lantoa.orgs.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + list(Unit.Kind.choices))
+    on = forms.DateField(label=_("Active on"), required=False, widget=DATE)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "kind", "parent", "area", "valid_from", "note"]
+        widgets = {"valid_from": DATE}
+
+
+class UnitRenameForm(forms.Form):
+    new_name = forms.CharField(label=_("New name"), max_length=200)
+    short_name = forms.CharField(label=_("New short name"), max_length=60, required=False)
+    on = forms.DateField(label=_("Name in force from"), widget=DATE)
+
+
+class UnitCloseForm(forms.Form):
+    on = forms.DateField(label=_("First day without the unit"), widget=DATE)
+    merged_into = forms.ModelChoiceField(label=_("Merged into (optional)"), queryset=Unit.objects.none(),
+                                         required=False)
+    note = forms.CharField(label=_("Note (decision number…)"), required=False, max_length=255)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Unit.objects.filter(valid_to__isnull=True)
+        if unit is not None:
+            qs = qs.exclude(pk=unit.pk)
+        self.fields["merged_into"].queryset = qs
+
+
+class StaffAccountForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)

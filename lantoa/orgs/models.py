@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.geo.models import Area
+
+
+class Unit(models.Model):
+    """An office, organisation or commune People's Committee taking part in a plan (§VII)."""
+
+    class Kind(models.TextChoices):
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee (district / province)")
+        LABOUR_OFFICE = "labour_office", _("Labour office")
+        INSURANCE_OFFICE = "insurance_office", _("Social insurance office")
+        CULTURE_OFFICE = "culture_office", _("Culture and information office")
+        RADIO_CENTRE = "radio_centre", _("Culture, sports and radio centre")
+        FINANCE_OFFICE = "finance_office", _("Finance and planning office")
+        OTHER_OFFICE = "other_office", _("Other office")
+        POLICE = "police", _("Police")
+        POST_OFFICE = "post_office", _("Post office")
+        PROCURACY = "procuracy", _("Procuracy")
+        COURT = "court", _("Court")
+        FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
+        ASSOCIATION = "association", _("Member association")
+        COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True, help_text=_("Short stable identifier"))
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="units")
+    valid_from = models.DateField(_("active from"), null=True, blank=True)
+    valid_to = models.DateField(_("active until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="orgs_unit_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_active_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class UnitName(models.Model):
+    """A name the unit had before a rename, and until when."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["unit", "valid_to"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+
+    def __str__(self):
+        return f"{self.name} (→ {self.valid_to:%d/%m/%Y})"
+
+
+class Membership(models.Model):
+    """A user working in a unit for a period."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(valid_to__isnull=True), name="orgs_one_open_membership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.unit}"

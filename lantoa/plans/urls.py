@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lantoa.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/document/", views.plan_document, name="document"),
+    path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/copy/", views.plan_copy, name="copy"),
+    path("<int:plan_pk>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("<int:plan_pk>/indicators/<int:indicator_pk>/targets/new/", views.target_edit, name="target_new"),
+    path("<int:plan_pk>/indicators/<int:indicator_pk>/targets/<int:pk>/", views.target_edit, name="target_edit"),
+]

@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lantoa.accounts.roles import PLAN_EDITORS, has_role
+from lantoa.core.exports import table_response
+from lantoa.core.selectors import audit_for
+from lantoa.plans import selectors, services
+from lantoa.plans.forms import PlanCopyForm, PlanForm, TargetForm
+from lantoa.plans.models import Target
+
+
+def _require_editor(user):
+    if not has_role(user, PLAN_EDITORS):
+        raise Http404
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def dashboard(request):
+    plan = selectors.default_plan(user=request.user)
+    if request.GET.get("plan"):
+        plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
+    rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
+    return render(request, "plans/dashboard.html", {"plan": plan, "rows": rows,
+                                                    "plans": selectors.plan_list(user=request.user)})
+
+
+@login_required
+def plan_list(request):
+    plans = selectors.plan_list(user=request.user)
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_edit": has_role(request.user, PLAN_EDITORS)})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    indicators = selectors.indicators_with_targets(plan)
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        headers = ["Mã", "Chỉ tiêu", "Mục", "Đơn vị đo", "Chiều"] + [str(y) for y in plan.years] + ["Ghi chú"]
+        rows = []
+        for ind in indicators:
+            cells = []
+            for y in plan.years:
+                t = ind.by_year.get(y)
+                cells.append(f"{t.display} ({t.label})" if t and t.label and t.label != t.display else
+                             (t.display if t else "—"))
+            rows.append([ind.code, ind.name, ind.section, ind.get_measure_display(), ind.get_direction_display(),
+                         *cells, ind.note])
+        return table_response(fmt, f"chi-tieu-ke-hoach-{plan.pk}", headers, rows, "Chi tieu")
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "indicators": indicators, "can_edit": has_role(request.user, PLAN_EDITORS),
+    })
+
+
+@login_required
+def plan_document(request, pk):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not plan.document:
+        raise Http404
+    return FileResponse(plan.document.open("rb"), as_attachment=False,
+                        filename=plan.document.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def plan_edit(request, pk):
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = PlanForm(request.POST or None, request.FILES or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save(actor=request.user, plan=form.save(commit=False))
+            form.save_m2m()
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+def plan_copy(request, pk):
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    initial = {"start_year": plan.end_year + 1, "end_year": plan.end_year + 5, "title": plan.title,
+               "number": ""}
+    form = PlanCopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.plan_copy(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The plan has been copied. Review the targets of the new period."))
+            return redirect("plans:detail", pk=new.pk)
+    return render(request, "plans/plan_copy.html", {"plan": plan, "form": form})
+
+
+@login_required
+def indicator_detail(request, plan_pk, pk):
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
+    targets = indicator.targets.select_related("area", "unit").order_by("year", "area__name", "unit__name")
+    return render(request, "plans/indicator_detail.html", {
+        "plan": plan, "indicator": indicator, "targets": targets,
+        "can_edit": has_role(request.user, PLAN_EDITORS), "history": audit_for(user=request.user, obj=indicator)[:20],
+    })
+
+
+@login_required
+def target_edit(request, plan_pk, indicator_pk, pk=None):
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    indicator = selectors.indicator_get(user=request.user, plan=plan, pk=indicator_pk)
+    target = indicator.targets.filter(pk=pk).first() if pk else Target(indicator=indicator)
+    if pk and target is None:
+        raise Http404
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST":
+        if request.POST.get("delete") and target.pk:
+            services.target_delete(actor=request.user, target=target)
+            messages.success(request, _("The target has been deleted."))
+            return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
+        if form.is_valid():
+            try:
+                services.target_save(actor=request.user, target=form.save(commit=False))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The target has been saved."))
+                return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
+    return render(request, "plans/target_form.html", {"plan": plan, "indicator": indicator, "form": form,
+                                                      "target": target})
