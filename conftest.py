@@ -1,5 +1,8 @@
 """Shared fixtures: the default data (areas, units, the Hồng Ngự plan) and one user per role."""
 
+import datetime as dt
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -11,9 +14,10 @@ from lantoa.orgs.models import Unit
 @pytest.fixture
 def default_data(db):
     """What `make run` loads: Hồng Ngự areas (pre-2025 and current, linked), the §VII units, the plan."""
-    call_command("load_areas", legacy_province=87, district=[870], stdout=open("/dev/null", "w"))
-    call_command("load_units", stdout=open("/dev/null", "w"))
-    call_command("load_plan", stdout=open("/dev/null", "w"))
+    quiet = io.StringIO()
+    call_command("load_areas", legacy_province=87, district=[870], stdout=quiet)
+    call_command("load_units", stdout=quiet)
+    call_command("load_plan", stdout=quiet)
 
 
 def legacy_commune(name: str) -> Area:
@@ -31,11 +35,29 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def _make(role: str, unit_code: str | None = None, password: str = "Mat-khau-2026!", **extra):
+    def _make(
+        role: str,
+        unit_code: str | None = None,
+        password: str = "Mat-khau-2026!",  # noqa: S107 (test accounts)
+        valid_from=None,
+        valid_to=None,
+        **extra,
+    ):
         counter["n"] += 1
         unit = Unit.objects.get(code=unit_code) if unit_code else Unit.objects.get(code="hn-ldtbxh")
-        user, _ = staff_account_create(actor=None, username=f"{role}{counter['n']}", full_name=f"Nguyễn Văn {role}",
-                                       role=role, unit=unit, password=password)
+        if unit.valid_to and valid_to is None:
+            # A posting in a unit that has since closed: it lasted as long as the unit did.
+            valid_from, valid_to = valid_from or unit.valid_from, unit.valid_to
+        user, _ = staff_account_create(
+            actor=None,
+            username=f"{role}{counter['n']}",
+            full_name=f"Nguyễn Văn {role}",
+            role=role,
+            unit=unit,
+            password=password,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
         for k, v in extra.items():
             setattr(user, k, v)
         if extra:
@@ -51,10 +73,18 @@ def coordinator(default_data, make_user):
 
 
 @pytest.fixture
-def officer_long_khanh_a(default_data, make_user):
+def in_2023(monkeypatch):
+    """Run the test as of 15/06/2023, when the ten communes of Hồng Ngự district still existed."""
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2023, 6, 15))
+    return dt.date(2023, 6, 15)
+
+
+@pytest.fixture
+def officer_long_khanh_a(default_data, make_user, in_2023):
+    """A commune officer of Xã Long Khánh A (the commune existed until 30/06/2025), seen in 2023."""
     return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-long-khanh-a")
 
 
 @pytest.fixture
-def officer_thuong_lac(default_data, make_user):
+def officer_thuong_lac(default_data, make_user, in_2023):
     return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-thuong-lac")

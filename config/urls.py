@@ -13,4 +13,3 @@ urlpatterns = [
     path("plans/", include("lantoa.plans.urls")),
     path("", include("lantoa.core.urls")),
 ]
-

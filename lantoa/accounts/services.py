@@ -39,7 +39,7 @@ def login_success_clear(*, username: str) -> None:
 
 
 def failed_logins_prune() -> int:
-    deleted, _ = FailedLogin.objects.filter(at__lt=_window_start() - dt.timedelta(days=1)).delete()
+    deleted, _count = FailedLogin.objects.filter(at__lt=_window_start() - dt.timedelta(days=1)).delete()
     return deleted
 
 
@@ -56,8 +56,14 @@ def bootstrap_admin(*, username: str = "admin") -> str | None:
     user = User(username=username, role=Role.ADMIN, is_staff=True, is_superuser=True, must_change_password=True)
     user.set_password(password)
     user.save()
-    audit_log(actor=None, action=AuditLog.Action.CREATE, obj=user, after=snapshot(user), verb="bootstrap_admin",
-              source="system")
+    audit_log(
+        actor=None,
+        action=AuditLog.Action.CREATE,
+        obj=user,
+        after=snapshot(user),
+        verb="bootstrap_admin",
+        source="system",
+    )
     return password
 
 

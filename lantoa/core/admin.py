@@ -12,37 +12,71 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj)._default_manager.filter(pk=obj.pk).first()) if change and obj.pk else {}
         super().save_model(request, obj, form, change)
-        audit_log(actor=request.user, action=AuditLog.Action.UPDATE if change else AuditLog.Action.CREATE, obj=obj,
-                  before=before, after=snapshot(obj), verb="admin_edit", source="admin")
+        audit_log(
+            actor=request.user,
+            action=AuditLog.Action.UPDATE if change else AuditLog.Action.CREATE,
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            verb="admin_edit",
+            source="admin",
+        )
 
     @transaction.atomic
     def save_formset(self, request, form, formset, change):
-        befores = {f.instance.pk: snapshot(type(f.instance)._default_manager.filter(pk=f.instance.pk).first())
-                   for f in formset.forms if f.instance.pk}
+        befores = {
+            f.instance.pk: snapshot(type(f.instance)._default_manager.filter(pk=f.instance.pk).first())
+            for f in formset.forms
+            if f.instance.pk
+        }
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            audit_log(actor=request.user, action=AuditLog.Action.DELETE, obj=obj, before=snapshot(obj),
-                      verb="admin_delete", source="admin")
+            audit_log(
+                actor=request.user,
+                action=AuditLog.Action.DELETE,
+                obj=obj,
+                before=snapshot(obj),
+                verb="admin_delete",
+                source="admin",
+            )
             obj.delete()
         for obj in instances:
             existed = obj.pk in befores
             obj.save()
-            audit_log(actor=request.user, action=AuditLog.Action.UPDATE if existed else AuditLog.Action.CREATE,
-                      obj=obj, before=befores.get(obj.pk, {}), after=snapshot(obj), verb="admin_edit",
-                      source="admin")
+            audit_log(
+                actor=request.user,
+                action=AuditLog.Action.UPDATE if existed else AuditLog.Action.CREATE,
+                obj=obj,
+                before=befores.get(obj.pk, {}),
+                after=snapshot(obj),
+                verb="admin_edit",
+                source="admin",
+            )
         formset.save_m2m()
 
     @transaction.atomic
     def delete_model(self, request, obj):
-        audit_log(actor=request.user, action=AuditLog.Action.DELETE, obj=obj, before=snapshot(obj),
-                  verb="admin_delete", source="admin")
+        audit_log(
+            actor=request.user,
+            action=AuditLog.Action.DELETE,
+            obj=obj,
+            before=snapshot(obj),
+            verb="admin_delete",
+            source="admin",
+        )
         super().delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit_log(actor=request.user, action=AuditLog.Action.DELETE, obj=obj, before=snapshot(obj),
-                      verb="admin_delete", source="admin")
+            audit_log(
+                actor=request.user,
+                action=AuditLog.Action.DELETE,
+                obj=obj,
+                before=snapshot(obj),
+                verb="admin_delete",
+                source="admin",
+            )
         super().delete_queryset(request, queryset)
 
 

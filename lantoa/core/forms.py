@@ -10,8 +10,9 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     actor = forms.CharField(label=_("By"), required=False)
     target_type = forms.ChoiceField(label=_("Record type"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All"))] + list(AuditLog.Action.choices))
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All"))] + list(AuditLog.Action.choices)
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 

@@ -21,7 +21,8 @@ class NFCInputMiddleware:
         if request.GET:
             request.GET = _nfc_querydict(request.GET)
         if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
         ):
             request.POST = _nfc_querydict(request.POST)
         return self.get_response(request)

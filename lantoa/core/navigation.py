@@ -17,29 +17,82 @@ class Section:
 SECTIONS = [
     Section("dashboard", _("Dashboard"), "plans:dashboard"),
     Section("plans", _("Plans and targets"), "plans:list"),
-    Section("activities", _("Activities"), "core:section",
-            _("Log every communication activity (conferences, household visits, visual materials, "
-              "social-media posts, VssID guidance…), with filters, evidence files and an Excel export."), "R2"),
-    Section("radio", _("Commune radio"), "core:section",
-            _("The broadcast log of each commune and the weekly check of two voluntary-BHXH broadcasts."), "R5.4"),
-    Section("campaigns", _("Campaigns"), "core:section",
-            _("The May “Month of universal BHXH” and holiday campaigns, with their own targets."), "R2.3"),
-    Section("audience", _("People and employers"), "core:section",
-            _("The registry of people, households and employers, imported from the offices' sheets, "
-              "with target groups, duplicates and who was reached."), "R4"),
-    Section("messaging", _("SMS and Zalo"), "core:section",
-            _("Messages to target groups and reminders before a payment is due, with consent and opt-out."), "R5"),
-    Section("content", _("Content library"), "core:section",
-            _("Articles, leaflets, radio scripts and videos, reviewed before use."), "R3"),
-    Section("team", _("Team and training"), "core:section",
-            _("Collaborators, collection agents and reporters; training classes and attendance."), "R7"),
-    Section("feedback", _("Feedback and public opinion"), "core:section",
-            _("Questions and petitions from citizens, and monitoring of press and social media."), "R6"),
-    Section("budget", _("Budget"), "core:section",
-            _("Estimates and spending per unit and year, checked by the finance office."), "R8"),
-    Section("reports", _("Reports"), "core:section",
-            _("Annual unit reports, the district report and the 2022–2025 final evaluation as DOCX, PDF and XLSX."),
-            "R9"),
+    Section(
+        "activities",
+        _("Activities"),
+        "core:section",
+        _(
+            "Log every communication activity (conferences, household visits, visual materials, "
+            "social-media posts, VssID guidance…), with filters, evidence files and an Excel export."
+        ),
+        "R2",
+    ),
+    Section(
+        "radio",
+        _("Commune radio"),
+        "core:section",
+        _("The broadcast log of each commune and the weekly check of two voluntary-BHXH broadcasts."),
+        "R5.4",
+    ),
+    Section(
+        "campaigns",
+        _("Campaigns"),
+        "core:section",
+        _("The May “Month of universal BHXH” and holiday campaigns, with their own targets."),
+        "R2.3",
+    ),
+    Section(
+        "audience",
+        _("People and employers"),
+        "core:section",
+        _(
+            "The registry of people, households and employers, imported from the offices' sheets, "
+            "with target groups, duplicates and who was reached."
+        ),
+        "R4",
+    ),
+    Section(
+        "messaging",
+        _("SMS and Zalo"),
+        "core:section",
+        _("Messages to target groups and reminders before a payment is due, with consent and opt-out."),
+        "R5",
+    ),
+    Section(
+        "content",
+        _("Content library"),
+        "core:section",
+        _("Articles, leaflets, radio scripts and videos, reviewed before use."),
+        "R3",
+    ),
+    Section(
+        "team",
+        _("Team and training"),
+        "core:section",
+        _("Collaborators, collection agents and reporters; training classes and attendance."),
+        "R7",
+    ),
+    Section(
+        "feedback",
+        _("Feedback and public opinion"),
+        "core:section",
+        _("Questions and petitions from citizens, and monitoring of press and social media."),
+        "R6",
+    ),
+    Section(
+        "budget",
+        _("Budget"),
+        "core:section",
+        _("Estimates and spending per unit and year, checked by the finance office."),
+        "R8",
+    ),
+    Section(
+        "reports",
+        _("Reports"),
+        "core:section",
+        _("Annual unit reports, the district report and the 2022–2025 final evaluation as DOCX, PDF and XLSX."),
+        "R9",
+    ),
     Section("areas", _("Areas"), "geo:list"),
     Section("units", _("Units"), "orgs:list"),
 ]

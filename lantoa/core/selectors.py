@@ -8,8 +8,16 @@ from lantoa.core.models import AuditLog
 from lantoa.core.text import nfc
 
 
-def audit_list(*, user, q: str = "", actor: str = "", target_type: str = "", action: str = "",
-               date_from: dt.date | None = None, date_to: dt.date | None = None) -> QuerySet:
+def audit_list(
+    *,
+    user,
+    q: str = "",
+    actor: str = "",
+    target_type: str = "",
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet:
     """The audit log, for the coordinator and administrators only; anyone else gets 404."""
     if not has_role(user, AUDIT_READERS):
         raise Http404

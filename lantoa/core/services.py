@@ -93,13 +93,11 @@ def save_with_audit(*, actor, obj: models.Model, verb: str = "", note: str = "",
     action = AuditLog.Action.CREATE if creating else AuditLog.Action.UPDATE
     if action == AuditLog.Action.UPDATE and not diff(before, after):
         return obj
-    audit_log(actor=actor, action=action, obj=obj, before=before, after=after, verb=verb, note=note,
-              source=source)
+    audit_log(actor=actor, action=action, obj=obj, before=before, after=after, verb=verb, note=note, source=source)
     return obj
 
 
 def delete_with_audit(*, actor, obj: models.Model, verb: str = "", note: str = "", source: str = "app"):
     before = snapshot(obj)
-    audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=obj, before=before, verb=verb, note=note,
-              source=source)
+    audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=obj, before=before, verb=verb, note=note, source=source)
     obj.delete()

@@ -4,6 +4,7 @@ import csv
 import io
 import unicodedata
 
+from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from lantoa.core.text import nfc, search_key
@@ -31,7 +32,7 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise SheetError(f"Không đọc được tệp bảng tính: {exc}") from None
+            raise SheetError(_("The spreadsheet cannot be read: %(error)s") % {"error": exc}) from None
         return [[_cell(c) for c in row] for row in rows]
     if name.endswith((".csv", ".txt")):
         for encoding in ("utf-8-sig", "cp1258"):
@@ -41,11 +42,11 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise SheetError("Không đọc được tệp CSV: mã hóa không phải UTF-8 hoặc Windows-1258")
+            raise SheetError(_("The CSV file cannot be read: its encoding is neither UTF-8 nor Windows-1258"))
         text = unicodedata.normalize("NFC", text)
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
         return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    raise SheetError("Chỉ nhận tệp .xlsx hoặc .csv")
+    raise SheetError(_("Only .xlsx or .csv files are accepted."))
 
 
 def find_header(
@@ -73,4 +74,4 @@ def find_header(
                         break
             return index, mapping
     names = "; ".join(heads[0] for heads in required.values())
-    raise SheetError(f"Không tìm thấy dòng tiêu đề có đủ các cột: {names}")
+    raise SheetError(_("No header row with all these columns was found: %(names)s") % {"names": names})

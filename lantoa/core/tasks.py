@@ -12,6 +12,6 @@ def prune_task_results(days: int = 30) -> int:
     from lantoa.core.models import ScheduledRun
 
     cutoff = timezone.now() - dt.timedelta(days=days)
-    deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+    deleted, _count = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     ScheduledRun.objects.filter(enqueued_at__lt=cutoff).delete()
     return deleted

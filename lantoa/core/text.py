@@ -6,6 +6,7 @@ import unicodedata
 from decimal import Decimal
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 
@@ -36,7 +37,7 @@ def normalize_phone(value: str | None) -> str:
     """A Vietnamese phone number in E.164 (+84…); raises PhoneError with a Vietnamese message."""
     raw = nfc(value)
     if not raw:
-        raise PhoneError("Số điện thoại trống")
+        raise PhoneError(_("The phone number is empty"))
     digits = re.sub(r"[\s.\-()]", "", raw)
     # Excel drops the leading zero of a mobile number: 912345678 → 0912345678.
     if re.fullmatch(r"[35789]\d{8}", digits):
@@ -44,9 +45,9 @@ def normalize_phone(value: str | None) -> str:
     try:
         parsed = phonenumbers.parse(digits, "VN")
     except phonenumbers.NumberParseException:
-        raise PhoneError(f"“{raw}” không phải là số điện thoại") from None
+        raise PhoneError(_("“%(value)s” is not a phone number") % {"value": raw}) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise PhoneError(f"“{raw}” không phải là số điện thoại Việt Nam hợp lệ")
+        raise PhoneError(_("“%(value)s” is not a valid Vietnamese phone number") % {"value": raw})
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -76,12 +77,12 @@ def parse_date(value: str) -> dt.date:
     else:
         m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         if not m:
-            raise ValueError(f"“{text}” không phải ngày dạng dd/mm/yyyy")
+            raise ValueError(_("“%(value)s” is not a date in dd/mm/yyyy form") % {"value": text})
         year, month, day = (int(g) for g in m.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"“{text}” không phải một ngày có thật") from None
+        raise ValueError(_("“%(value)s” is not a real date") % {"value": text}) from None
 
 
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:

@@ -44,11 +44,27 @@ def audit_list(request):
     qs = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
-        rows = ([format_date(a.at) + a.at.strftime(" %H:%M"), a.actor_name, a.get_action_display(), a.verb,
-                 a.target_type, a.target_id, a.target_repr,
-                 "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in a.changes.items()), a.note] for a in qs[:50000])
-        return table_response(fmt, "nhat-ky", ["Thời gian", "Người thực hiện", "Hành động", "Thao tác", "Loại",
-                                                "Mã", "Bản ghi", "Thay đổi", "Ghi chú"], rows, "Nhat ky")
+        rows = (
+            [
+                format_date(a.at) + a.at.strftime(" %H:%M"),
+                a.actor_name,
+                a.get_action_display(),
+                a.verb,
+                a.target_type,
+                a.target_id,
+                a.target_repr,
+                "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in a.changes.items()),
+                a.note,
+            ]
+            for a in qs[:50000]
+        )
+        return table_response(
+            fmt,
+            "nhat-ky",
+            ["Thời gian", "Người thực hiện", "Hành động", "Thao tác", "Loại", "Mã", "Bản ghi", "Thay đổi", "Ghi chú"],
+            rows,
+            "Nhat ky",
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

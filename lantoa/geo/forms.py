@@ -4,16 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 class HamletForm(forms.Form):
     name = forms.CharField(label=_("Hamlet name"), max_length=150)
-    division_type = forms.ChoiceField(label=_("Type"), choices=[("ấp", "ấp"), ("khóm", "khóm"),
-                                                                 ("tổ dân phố", "tổ dân phố")])
-    valid_from = forms.DateField(label=_("Valid from"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    division_type = forms.ChoiceField(
+        label=_("Type"), choices=[("ấp", "ấp"), ("khóm", "khóm"), ("tổ dân phố", "tổ dân phố")]
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class HamletImportForm(forms.Form):
-    file = forms.FileField(label=_("Sheet (.xlsx or .csv)"),
-                           help_text=_("Columns: “Xã/phường” (name or code), “Tên ấp/khóm”, optional “Loại”, "
-                                       "“Hiệu lực từ” (dd/mm/yyyy)."))
+    file = forms.FileField(
+        label=_("Sheet (.xlsx or .csv)"),
+        help_text=_("Columns: “Xã/phường” (name or code), “Tên ấp/khóm”, optional “Loại”, “Hiệu lực từ” (dd/mm/yyyy)."),
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -26,5 +29,6 @@ class HamletImportForm(forms.Form):
 
 class AreaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    on = forms.DateField(label=_("In force on"), required=False,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(
+        label=_("In force on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -39,8 +39,15 @@ def _get_or_create(report: LoadReport, *, level, code, name, division_type, pare
         report.existing += 1
     else:
         area = Area.objects.create(
-            level=level, code=str(code), name=name, division_type=str(division_type), parent=parent,
-            valid_from=valid_from, valid_to=valid_to, search_key=search_key(name), source=_source(),
+            level=level,
+            code=str(code),
+            name=name,
+            division_type=str(division_type),
+            parent=parent,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            search_key=search_key(name),
+            source=_source(),
         )
         report.created += 1
     report.areas.append(area)
@@ -51,17 +58,40 @@ def load_legacy(province_code: int, district_codes: list[int] | None = None) -> 
     """A pre-2025 province with its districts and communes (only the given districts, if any)."""
     report = LoadReport()
     lp = LegacyProvince.from_code(province_code)
-    province = _get_or_create(report, level=Area.Level.PROVINCE, code=lp.code.value, name=lp.name,
-                              division_type=lp.division_type, parent=None, valid_from=None, valid_to=LEGACY_END)
+    province = _get_or_create(
+        report,
+        level=Area.Level.PROVINCE,
+        code=lp.code.value,
+        name=lp.name,
+        division_type=lp.division_type,
+        parent=None,
+        valid_from=None,
+        valid_to=LEGACY_END,
+    )
     for ld in LegacyDistrict.iter_by_province(lp.code):
         if district_codes and ld.code.value not in district_codes:
             continue
-        district = _get_or_create(report, level=Area.Level.DISTRICT, code=ld.code.value, name=ld.name,
-                                  division_type=ld.division_type, parent=province, valid_from=None,
-                                  valid_to=LEGACY_END)
+        district = _get_or_create(
+            report,
+            level=Area.Level.DISTRICT,
+            code=ld.code.value,
+            name=ld.name,
+            division_type=ld.division_type,
+            parent=province,
+            valid_from=None,
+            valid_to=LEGACY_END,
+        )
         for lw in LegacyWard.iter_by_district(ld.code):
-            _get_or_create(report, level=Area.Level.COMMUNE, code=lw.code.value, name=lw.name,
-                           division_type=lw.division_type, parent=district, valid_from=None, valid_to=LEGACY_END)
+            _get_or_create(
+                report,
+                level=Area.Level.COMMUNE,
+                code=lw.code.value,
+                name=lw.name,
+                division_type=lw.division_type,
+                parent=district,
+                valid_from=None,
+                valid_to=LEGACY_END,
+            )
     return report
 
 
@@ -69,13 +99,29 @@ def load_current(province_code: int, ward_codes: set[int] | None = None) -> Load
     """A current (from 1 Jul 2025) province with its communes/wards (only the given ones, if any)."""
     report = LoadReport()
     p = Province.from_code(province_code)
-    province = _get_or_create(report, level=Area.Level.PROVINCE, code=p.code.value, name=p.name,
-                              division_type=p.division_type, parent=None, valid_from=REFORM_DATE, valid_to=None)
+    province = _get_or_create(
+        report,
+        level=Area.Level.PROVINCE,
+        code=p.code.value,
+        name=p.name,
+        division_type=p.division_type,
+        parent=None,
+        valid_from=REFORM_DATE,
+        valid_to=None,
+    )
     for w in Ward.iter_by_province(p.code):
         if ward_codes is not None and w.code.value not in ward_codes:
             continue
-        _get_or_create(report, level=Area.Level.COMMUNE, code=w.code.value, name=w.name,
-                       division_type=w.division_type, parent=province, valid_from=REFORM_DATE, valid_to=None)
+        _get_or_create(
+            report,
+            level=Area.Level.COMMUNE,
+            code=w.code.value,
+            name=w.name,
+            division_type=w.division_type,
+            parent=province,
+            valid_from=REFORM_DATE,
+            valid_to=None,
+        )
     return report
 
 
@@ -93,9 +139,7 @@ def link_reform(legacy: list[Area]) -> int:
     package's conversion table is the primary one its records roll up to.
     """
     made = 0
-    current = {
-        (a.level, a.code): a for a in Area.objects.filter(valid_from=REFORM_DATE, level__in=[1, 3])
-    }
+    current = {(a.level, a.code): a for a in Area.objects.filter(valid_from=REFORM_DATE, level__in=[1, 3])}
     for area in legacy:
         if area.valid_from is not None:
             continue
@@ -112,10 +156,15 @@ def link_reform(legacy: list[Area]) -> int:
         for successor, partial in links:
             if successor is None:
                 continue
-            _, created = AreaSuccession.objects.get_or_create(
-                predecessor=area, successor=successor,
-                defaults={"effective_on": REFORM_DATE, "partial": partial, "primary": not has_primary,
-                          "note": _source()},
+            _link, created = AreaSuccession.objects.get_or_create(
+                predecessor=area,
+                successor=successor,
+                defaults={
+                    "effective_on": REFORM_DATE,
+                    "partial": partial,
+                    "primary": not has_primary,
+                    "note": _source(),
+                },
             )
             if created:
                 made += 1
@@ -123,8 +172,13 @@ def link_reform(legacy: list[Area]) -> int:
     return made
 
 
-def load_province_both(legacy_province: int, *, districts: list[int] | None = None,
-                       current_province: int | None = None, all_current: bool = False) -> LoadReport:
+def load_province_both(
+    legacy_province: int,
+    *,
+    districts: list[int] | None = None,
+    current_province: int | None = None,
+    all_current: bool = False,
+) -> LoadReport:
     """The pre-2025 structure and the current units that absorbed it, linked.
 
     With `districts`, only those districts' communes are loaded, and of the current province only the
@@ -137,7 +191,10 @@ def load_province_both(legacy_province: int, *, districts: list[int] | None = No
         current_province = found[0].province.code.value
     wanted = None if all_current or not districts else successor_ward_codes(legacy_ward_codes)
     current = load_current(current_province, wanted)
-    report = LoadReport(created=legacy.created + current.created, existing=legacy.existing + current.existing,
-                        areas=legacy.areas + current.areas)
+    report = LoadReport(
+        created=legacy.created + current.created,
+        existing=legacy.existing + current.existing,
+        areas=legacy.areas + current.areas,
+    )
     report.links = link_reform(legacy.areas)
     return report

@@ -18,7 +18,11 @@ class Area(models.Model):
     division_type = models.CharField(_("division type"), max_length=40, blank=True)
     code = models.CharField(_("official code"), max_length=10, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent area"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: since before records"))
@@ -35,8 +39,11 @@ class Area(models.Model):
                 fields=["level", "code", "valid_from"], condition=~Q(code=""), name="geo_area_code_unique"
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="geo_area_valid_range",
+                violation_error_message=_("The end date must be after the start date."),
             ),
         ]
 

@@ -9,7 +9,9 @@ from lantoa.core.text import search_key
 from lantoa.geo.models import Area, AreaSuccession
 
 
-def area_list(*, level: int | None = None, on: dt.date | None = None, q: str = "", parent: Area | None = None) -> QuerySet:
+def area_list(
+    *, level: int | None = None, on: dt.date | None = None, q: str = "", parent: Area | None = None
+) -> QuerySet:
     """Areas are public administrative facts: every signed-in user may read the tree."""
     qs = Area.objects.select_related("parent")
     if level is not None:
@@ -44,9 +46,14 @@ def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
     found = set(area_ids)
     frontier = set(found)
     while frontier:
-        frontier = set(
-            AreaSuccession.objects.filter(successor_id__in=frontier, primary=True).values_list("predecessor_id", flat=True)
-        ) - found
+        frontier = (
+            set(
+                AreaSuccession.objects.filter(successor_id__in=frontier, primary=True).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+            - found
+        )
         found |= frontier
     return found
 
@@ -97,9 +104,7 @@ def covering_areas(areas: Iterable[Area], on: dt.date) -> list[Area]:
         if area.is_valid_on(on):
             result[area.id] = area
             continue
-        links = list(
-            AreaSuccession.objects.select_related("successor").filter(predecessor=area, effective_on__lte=on)
-        )
+        links = list(AreaSuccession.objects.select_related("successor").filter(predecessor=area, effective_on__lte=on))
         if links:
             stack.extend(link.successor for link in links)
         else:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, snapshot
@@ -12,7 +13,14 @@ from lantoa.core.sheets import SheetError, find_header, read_table
 from lantoa.core.text import nfc, parse_date, search_key
 from lantoa.geo.models import Area, AreaSuccession
 
-HAMLET_TYPES = {"ap": "ấp", "khom": "khóm", "to dan pho": "tổ dân phố", "thon": "thôn", "ban": "bản", "khu pho": "khu phố"}
+HAMLET_TYPES = {
+    "ap": "ấp",
+    "khom": "khóm",
+    "to dan pho": "tổ dân phố",
+    "thon": "thôn",
+    "ban": "bản",
+    "khu pho": "khu phố",
+}
 
 
 def _hamlet_type(text: str) -> str | None:
@@ -21,21 +29,32 @@ def _hamlet_type(text: str) -> str | None:
 
 
 @transaction.atomic
-def hamlet_create(*, actor, commune: Area, name: str, division_type: str = "ấp",
-                  valid_from: dt.date | None = None) -> Area:
+def hamlet_create(
+    *, actor, commune: Area, name: str, division_type: str = "ấp", valid_from: dt.date | None = None
+) -> Area:
     name = nfc(name)
     if commune.level != Area.Level.COMMUNE:
-        raise ValidationError({"commune": "Ấp/khóm phải thuộc một xã, phường hoặc thị trấn."})
+        raise ValidationError({"commune": _("A hamlet must belong to a commune, ward or town.")})
     if not name:
-        raise ValidationError({"name": "Tên ấp/khóm không được để trống."})
+        raise ValidationError({"name": _("The hamlet name must not be empty.")})
     kind = _hamlet_type(division_type)
     if kind is None:
-        raise ValidationError({"division_type": f"Loại “{division_type}” không hợp lệ (ấp, khóm, tổ dân phố…)."})
+        raise ValidationError(
+            {"division_type": _("Type “%(type)s” is not valid (ấp, khóm, tổ dân phố…).") % {"type": division_type}}
+        )
     if Area.objects.filter(parent=commune, level=Area.Level.HAMLET, search_key=search_key(name)).exists():
-        raise ValidationError({"name": f"{commune.name} đã có “{name}”."})
+        raise ValidationError(
+            {"name": _("%(commune)s already has “%(name)s”.") % {"commune": commune.name, "name": name}}
+        )
     hamlet = Area.objects.create(
-        name=name, level=Area.Level.HAMLET, division_type=kind, parent=commune, valid_from=valid_from,
-        valid_to=commune.valid_to, search_key=search_key(name), source="nhập tay",
+        name=name,
+        level=Area.Level.HAMLET,
+        division_type=kind,
+        parent=commune,
+        valid_from=valid_from,
+        valid_to=commune.valid_to,
+        search_key=search_key(name),
+        source="nhập tay",
     )
     audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=hamlet, after=snapshot(hamlet), verb="hamlet_create")
     return hamlet
@@ -48,7 +67,11 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"Dòng {self.row}, cột {self.column}: {self.message}"
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class ImportRejected(Exception):
@@ -79,7 +102,7 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
         by_key[search_key(c.name)] = c
         by_key[search_key(c.name.split(" ", 1)[-1])] = c
         if c.division_type == "thị trấn":
-            by_key[search_key(c.name[len("Thị trấn "):])] = c
+            by_key[search_key(c.name[len("Thị trấn ") :])] = c
         if c.code:
             by_key[c.code] = c
     errors: list[RowError] = []
@@ -88,7 +111,8 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
     existing = set(
         Area.objects.filter(parent__in=communes, level=Area.Level.HAMLET).values_list("parent_id", "search_key")
     )
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+
         def cell(field, row=row):
             col = cols.get(field)
             return row[col].strip() if col is not None and col < len(row) else ""
@@ -100,14 +124,20 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
             break
         commune = by_key.get(commune_text) or by_key.get(search_key(commune_text))
         if commune is None:
-            errors.append(RowError(offset, "Xã/phường", f"không có xã “{commune_text}” trong phạm vi của bạn"))
+            errors.append(
+                RowError(offset, "Xã/phường", _("no commune “%(name)s” within your scope") % {"name": commune_text})
+            )
             continue
         if not name:
-            errors.append(RowError(offset, "Tên ấp/khóm", "không được để trống"))
+            errors.append(RowError(offset, "Tên ấp/khóm", _("must not be empty")))
             continue
         kind = _hamlet_type(cell("division_type"))
         if kind is None:
-            errors.append(RowError(offset, "Loại", f"“{cell('division_type')}” không phải ấp, khóm, tổ dân phố…"))
+            errors.append(
+                RowError(
+                    offset, "Loại", _("“%(value)s” is not ấp, khóm, tổ dân phố…") % {"value": cell("division_type")}
+                )
+            )
             continue
         valid_from = None
         if cell("valid_from"):
@@ -118,7 +148,7 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
                 continue
         key = (commune.id, search_key(name))
         if key in seen:
-            errors.append(RowError(offset, "Tên ấp/khóm", f"“{name}” lặp lại trong tệp"))
+            errors.append(RowError(offset, "Tên ấp/khóm", _("“%(name)s” is repeated in the file") % {"name": name}))
             continue
         seen.add(key)
         if key in existing:
@@ -129,30 +159,45 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
     created = []
     with transaction.atomic():
         for commune, name, kind, valid_from in planned:
-            created.append(hamlet_create(actor=actor, commune=commune, name=name, division_type=kind,
-                                         valid_from=valid_from))
+            created.append(
+                hamlet_create(actor=actor, commune=commune, name=name, division_type=kind, valid_from=valid_from)
+            )
     return created
 
 
 @transaction.atomic
-def area_reorganise(*, actor, predecessors: list[Area], successor: Area, effective_on: dt.date,
-                    partial: bool = False, note: str = "") -> list[AreaSuccession]:
+def area_reorganise(
+    *, actor, predecessors: list[Area], successor: Area, effective_on: dt.date, partial: bool = False, note: str = ""
+) -> list[AreaSuccession]:
     """Close `predecessors` the day before `effective_on` and link them to `successor`."""
     if successor.valid_from and successor.valid_from > effective_on:
-        raise ValidationError({"successor": "Đơn vị kế thừa chưa có hiệu lực vào ngày sáp nhập."})
+        raise ValidationError({"successor": _("The successor area is not yet in force on the merger date.")})
     links = []
     for area in predecessors:
         if area.id == successor.id:
-            raise ValidationError({"predecessors": "Một địa bàn không thể sáp nhập vào chính nó."})
+            raise ValidationError({"predecessors": _("An area cannot be merged into itself.")})
         before = snapshot(area)
         if not partial:
             area.valid_to = effective_on - dt.timedelta(days=1)
             area.full_clean()
             area.save(update_fields=["valid_to"])
         has_primary = AreaSuccession.objects.filter(predecessor=area, primary=True).exists()
-        link = AreaSuccession.objects.create(predecessor=area, successor=successor, effective_on=effective_on,
-                                             partial=partial, primary=not has_primary, note=nfc(note))
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=area, before=before, after=snapshot(area),
-                  verb="area_reorganise", note=f"→ {successor.name} từ {effective_on:%d/%m/%Y}")
+        link = AreaSuccession.objects.create(
+            predecessor=area,
+            successor=successor,
+            effective_on=effective_on,
+            partial=partial,
+            primary=not has_primary,
+            note=nfc(note),
+        )
+        audit_log(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            obj=area,
+            before=before,
+            after=snapshot(area),
+            verb="area_reorganise",
+            note=f"→ {successor.name} từ {effective_on:%d/%m/%Y}",
+        )
         links.append(link)
     return links

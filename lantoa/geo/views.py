@@ -47,13 +47,25 @@ def area_list(request):
     qs = qs.order_by("level", "valid_from", "name")
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
-        rows = ([a.code, a.name, a.get_level_display(), a.division_type, a.parent.name if a.parent else "",
-                 format_date(a.valid_from), format_date(a.valid_to)] for a in qs)
-        return table_response(fmt, "dia-ban", ["Mã", "Tên", "Cấp", "Loại", "Trực thuộc", "Hiệu lực từ",
-                                               "Hiệu lực đến"], rows, "Dia ban")
+        rows = (
+            [
+                a.code,
+                a.name,
+                a.get_level_display(),
+                a.division_type,
+                a.parent.name if a.parent else "",
+                format_date(a.valid_from),
+                format_date(a.valid_to),
+            ]
+            for a in qs
+        )
+        return table_response(
+            fmt, "dia-ban", ["Mã", "Tên", "Cấp", "Loại", "Trực thuộc", "Hiệu lực từ", "Hiệu lực đến"], rows, "Dia ban"
+        )
     top = [a for a in qs if a.level == Area.Level.PROVINCE]
-    return render(request, "geo/area_list.html", {"form": form, "areas": qs, "provinces": top,
-                                                  "query": request.GET.urlencode()})
+    return render(
+        request, "geo/area_list.html", {"form": form, "areas": qs, "provinces": top, "query": request.GET.urlencode()}
+    )
 
 
 @login_required
@@ -69,11 +81,21 @@ def area_detail(request, pk):
     if not scope.sees_all:
         units = units.filter(id__in=scope.unit_ids)
     can_add = _may_add_hamlets(request.user, area)
-    return render(request, "geo/area_detail.html", {
-        "area": area, "path": selectors.area_path(area), "children": children, "successions": successions,
-        "predecessions": predecessions, "units": units, "can_add": can_add,
-        "hamlet_form": HamletForm() if can_add else None, "import_form": HamletImportForm() if can_add else None,
-    })
+    return render(
+        request,
+        "geo/area_detail.html",
+        {
+            "area": area,
+            "path": selectors.area_path(area),
+            "children": children,
+            "successions": successions,
+            "predecessions": predecessions,
+            "units": units,
+            "can_add": can_add,
+            "hamlet_form": HamletForm() if can_add else None,
+            "import_form": HamletImportForm() if can_add else None,
+        },
+    )
 
 
 @login_required
@@ -112,8 +134,7 @@ def hamlet_import(request, pk):
         return redirect("geo:detail", pk=area.pk)
     upload = form.cleaned_data["file"]
     try:
-        created = services.hamlets_import(actor=request.user, data=upload.read(), filename=upload.name,
-                                          communes=[area])
+        created = services.hamlets_import(actor=request.user, data=upload.read(), filename=upload.name, communes=[area])
     except services.ImportRejected as exc:
         messages.error(request, _("Nothing was saved. Fix these rows and upload again:"))
         for e in exc.errors[:50]:

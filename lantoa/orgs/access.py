@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from lantoa.accounts.roles import SEES_ALL, role_of
+from lantoa.core import clock
 from lantoa.geo.models import Area
 from lantoa.geo.selectors import descendant_ids, predecessor_ids
 from lantoa.orgs.models import Membership, Unit
@@ -27,9 +27,7 @@ class Scope:
     def allows(self, *, unit_id: int | None = None, area_id: int | None = None) -> bool:
         if self.sees_all:
             return True
-        return (unit_id is not None and unit_id in self.unit_ids) or (
-            area_id is not None and area_id in self.area_ids
-        )
+        return (unit_id is not None and unit_id in self.unit_ids) or (area_id is not None and area_id in self.area_ids)
 
 
 NOTHING = Scope(False, frozenset(), frozenset())
@@ -39,7 +37,7 @@ EVERYTHING = Scope(True, frozenset(), frozenset())
 def current_membership(user, on: dt.date | None = None) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    day = on or timezone.localdate()
+    day = on or clock.today()
     return (
         Membership.objects.select_related("unit", "unit__area")
         .filter(user=user)
@@ -58,9 +56,14 @@ def _unit_subtree(unit_ids: set[int]) -> set[int]:
     found = set(unit_ids)
     frontier = set(found)
     while frontier:
-        frontier = set(
-            Unit.objects.filter(Q(parent_id__in=frontier) | Q(merged_into_id__in=frontier)).values_list("id", flat=True)
-        ) - found
+        frontier = (
+            set(
+                Unit.objects.filter(Q(parent_id__in=frontier) | Q(merged_into_id__in=frontier)).values_list(
+                    "id", flat=True
+                )
+            )
+            - found
+        )
         found |= frontier
     return found
 
@@ -83,8 +86,9 @@ def scope_for(user) -> Scope:
             area_roots = set(Unit.objects.filter(id__in=unit_ids).values_list("area_id", flat=True))
             # District-level units own their unit records, not every commune of the district.
             area_roots = {a for a in area_roots if a is not None}
-            area_roots = set(Area.objects.filter(id__in=area_roots, level__gte=Area.Level.COMMUNE)
-                             .values_list("id", flat=True))
+            area_roots = set(
+                Area.objects.filter(id__in=area_roots, level__gte=Area.Level.COMMUNE).values_list("id", flat=True)
+            )
             area_ids = descendant_ids(predecessor_ids(descendant_ids(area_roots)))
             unit_ids |= set(Unit.objects.filter(area_id__in=area_ids).values_list("id", flat=True))
             scope = Scope(False, frozenset(unit_ids), frozenset(area_ids))

@@ -28,8 +28,9 @@ class UnitRenameForm(forms.Form):
 
 class UnitCloseForm(forms.Form):
     on = forms.DateField(label=_("First day without the unit"), widget=DATE)
-    merged_into = forms.ModelChoiceField(label=_("Merged into (optional)"), queryset=Unit.objects.none(),
-                                         required=False)
+    merged_into = forms.ModelChoiceField(
+        label=_("Merged into (optional)"), queryset=Unit.objects.none(), required=False
+    )
     note = forms.CharField(label=_("Note (decision number…)"), required=False, max_length=255)
 
     def __init__(self, *args, unit=None, **kwargs):

@@ -15,15 +15,18 @@ def unit_list(*, user, q: str = "", kind: str = "", on: dt.date | None = None) -
         qs = qs.filter(kind=kind)
     if on:
         qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
     return qs
 
 
 def unit_get(*, user, pk: int) -> Unit:
-    return get_scoped_or_404(Unit.objects.select_related("area", "parent", "merged_into"), user, unit_field="id",
-                             pk=pk)
+    return get_scoped_or_404(Unit.objects.select_related("area", "parent", "merged_into"), user, unit_field="id", pk=pk)
 
 
 def unit_members(*, user, unit: Unit) -> QuerySet:
-    return scope_queryset(Membership.objects.select_related("user", "unit"), user, unit_field="unit").filter(
-        unit=unit).order_by("valid_to", "user__last_name", "user__first_name")
+    return (
+        scope_queryset(Membership.objects.select_related("user", "unit"), user, unit_field="unit")
+        .filter(unit=unit)
+        .order_by("valid_to", "user__last_name", "user__first_name")
+    )

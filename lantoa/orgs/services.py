@@ -8,11 +8,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import Role
+from lantoa.core import clock
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, save_with_audit, snapshot
-from lantoa.core.text import nfc, search_key
+from lantoa.core.text import format_date, nfc, search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Membership, Unit, UnitName
 
@@ -26,7 +28,7 @@ def unit_save(*, actor, unit: Unit) -> Unit:
     unit.short_name = nfc(unit.short_name)
     unit.search_key = search_key(f"{unit.name} {unit.short_name}")
     if unit.parent_id and unit.pk and unit.parent_id == unit.pk:
-        raise ValidationError({"parent": "Một đơn vị không thể trực thuộc chính nó."})
+        raise ValidationError({"parent": _("A unit cannot be part of itself.")})
     return save_with_audit(actor=actor, obj=unit, verb="unit_save")
 
 
@@ -35,13 +37,13 @@ def unit_rename(*, actor, unit: Unit, new_name: str, on: dt.date, short_name: st
     """The unit is called `new_name` from `on`; the old name is kept with the date it ended."""
     new_name = nfc(new_name)
     if not new_name:
-        raise ValidationError({"name": "Tên mới không được để trống."})
+        raise ValidationError({"name": _("The new name must not be empty.")})
     if new_name == unit.name:
-        raise ValidationError({"name": "Tên mới trùng tên hiện tại."})
+        raise ValidationError({"name": _("The new name is the same as the current one.")})
     last = unit.former_names.order_by("-valid_to").first()
     start = (last.valid_to + dt.timedelta(days=1)) if last else unit.valid_from
     if start and on <= start:
-        raise ValidationError({"on": "Ngày đổi tên phải sau ngày bắt đầu của tên hiện tại."})
+        raise ValidationError({"on": _("The rename date must be after the current name took effect.")})
     before = snapshot(unit)
     UnitName.objects.create(unit=unit, name=unit.name, valid_from=start, valid_to=on - dt.timedelta(days=1))
     unit.name = new_name
@@ -49,8 +51,15 @@ def unit_rename(*, actor, unit: Unit, new_name: str, on: dt.date, short_name: st
         unit.short_name = nfc(short_name)
     unit.search_key = search_key(f"{unit.name} {unit.short_name}")
     unit.save()
-    audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=unit, before=before, after=snapshot(unit),
-              verb="unit_rename", note=f"từ {on:%d/%m/%Y}")
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=unit,
+        before=before,
+        after=snapshot(unit),
+        verb="unit_rename",
+        note=f"từ {on:%d/%m/%Y}",
+    )
     return unit
 
 
@@ -65,32 +74,52 @@ def unit_name_on(unit: Unit, day: dt.date) -> str:
 def unit_close(*, actor, unit: Unit, on: dt.date, merged_into: Unit | None = None, note: str = "") -> Unit:
     """The unit stops on `on - 1`; open memberships end then too (and move to `merged_into`, if any)."""
     if unit.valid_to is not None:
-        raise ValidationError({"unit": f"{unit.name} đã ngừng hoạt động từ {unit.valid_to:%d/%m/%Y}."})
+        raise ValidationError(
+            {"unit": _("%(unit)s stopped on %(date)s.") % {"unit": unit.name, "date": format_date(unit.valid_to)}}
+        )
     last_day = on - dt.timedelta(days=1)
     if unit.valid_from and last_day < unit.valid_from:
-        raise ValidationError({"on": "Ngày kết thúc phải sau ngày bắt đầu hoạt động."})
+        raise ValidationError({"on": _("The end date must be after the unit started.")})
     if merged_into is not None:
         if merged_into.pk == unit.pk:
-            raise ValidationError({"merged_into": "Không thể sáp nhập một đơn vị vào chính nó."})
+            raise ValidationError({"merged_into": _("A unit cannot be merged into itself.")})
         if not merged_into.is_active_on(on):
-            raise ValidationError({"merged_into": f"{merged_into.name} không hoạt động vào ngày {on:%d/%m/%Y}."})
+            raise ValidationError(
+                {
+                    "merged_into": _("%(unit)s is not active on %(date)s.")
+                    % {"unit": merged_into.name, "date": format_date(on)}
+                }
+            )
     before = snapshot(unit)
     unit.valid_to = last_day
     unit.merged_into = merged_into
     if note:
         unit.note = (unit.note + "\n" + nfc(note)).strip()
     unit.save()
-    audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=unit, before=before, after=snapshot(unit),
-              verb="unit_merge" if merged_into else "unit_close")
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=unit,
+        before=before,
+        after=snapshot(unit),
+        verb="unit_merge" if merged_into else "unit_close",
+    )
     for membership in Membership.objects.filter(unit=unit, valid_to__isnull=True):
         m_before = snapshot(membership)
         membership.valid_to = last_day
         membership.save(update_fields=["valid_to"])
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=membership, before=m_before,
-                  after=snapshot(membership), verb="membership_end")
+        audit_log(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            obj=membership,
+            before=m_before,
+            after=snapshot(membership),
+            verb="membership_end",
+        )
         if merged_into is not None:
-            membership_assign(actor=actor, user=membership.user, unit=merged_into, position=membership.position,
-                              valid_from=on)
+            membership_assign(
+                actor=actor, user=membership.user, unit=merged_into, position=membership.position, valid_from=on
+            )
     return unit
 
 
@@ -102,44 +131,81 @@ def unit_merge(*, actor, units: list[Unit], into: Unit, on: dt.date) -> Unit:
 
 
 @transaction.atomic
-def membership_assign(*, actor, user, unit: Unit, position: str = "", valid_from: dt.date | None = None) -> Membership:
-    """`user` works in `unit` from `valid_from`; their previous open membership ends the day before."""
-    if unit.valid_to is not None:
-        raise ValidationError({"unit": f"{unit.name} đã ngừng hoạt động."})
+def membership_assign(
+    *, actor, user, unit: Unit, position: str = "", valid_from: dt.date | None = None, valid_to: dt.date | None = None
+) -> Membership:
+    """`user` works in `unit` from `valid_from` (until `valid_to`, for a past posting); their previous open
+    membership ends the day before."""
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The end date must be after the start date.")})
+    if unit.valid_to is not None and (valid_to is None or valid_to > unit.valid_to):
+        raise ValidationError(
+            {"unit": _("%(unit)s stopped on %(date)s.") % {"unit": unit.name, "date": format_date(unit.valid_to)}}
+        )
+    if unit.valid_from and valid_from and valid_from < unit.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _("%(unit)s is active only from %(date)s.")
+                % {"unit": unit.name, "date": format_date(unit.valid_from)}
+            }
+        )
     for old in Membership.objects.filter(user=user, valid_to__isnull=True):
         before = snapshot(old)
-        old.valid_to = (valid_from - dt.timedelta(days=1)) if valid_from else dt.date.today()
+        old.valid_to = (valid_from - dt.timedelta(days=1)) if valid_from else clock.today()
         if old.valid_from and old.valid_to < old.valid_from:
             old.valid_to = old.valid_from
         old.save(update_fields=["valid_to"])
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=old, before=before, after=snapshot(old),
-                  verb="membership_end")
-    membership = Membership(user=user, unit=unit, position=nfc(position), valid_from=valid_from)
+        audit_log(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            obj=old,
+            before=before,
+            after=snapshot(old),
+            verb="membership_end",
+        )
+    membership = Membership(user=user, unit=unit, position=nfc(position), valid_from=valid_from, valid_to=valid_to)
     return save_with_audit(actor=actor, obj=membership, verb="membership_assign")
 
 
 @transaction.atomic
-def staff_account_create(*, actor, username: str, full_name: str, role: str, unit: Unit, position: str = "",
-                         email: str = "", password: str | None = None):
+def staff_account_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    role: str,
+    unit: Unit,
+    position: str = "",
+    email: str = "",
+    password: str | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+):
     """A sign-in account for a person of a unit. Returns (user, one-time password if generated)."""
     User = get_user_model()
     username = nfc(username).lower()
     if not username:
-        raise ValidationError({"username": "Tên đăng nhập không được để trống."})
+        raise ValidationError({"username": _("The username must not be empty.")})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"Tên đăng nhập “{username}” đã có người dùng."})
+        raise ValidationError({"username": _("The username “%(name)s” is already taken.") % {"name": username}})
     if role not in Role.values:
-        raise ValidationError({"role": f"Vai trò “{role}” không hợp lệ."})
+        raise ValidationError({"role": _("Role “%(role)s” is not valid.") % {"role": role}})
     generated = None
     if password is None:
         generated = password = secrets.token_urlsafe(9)
-    first, _, last = nfc(full_name).rpartition(" ")
-    user = User(username=username, first_name=last or first, last_name=first if last else "", email=email,
-                role=role, must_change_password=generated is not None)
+    first, _sep, last = nfc(full_name).rpartition(" ")
+    user = User(
+        username=username,
+        first_name=last or first,
+        last_name=first if last else "",
+        email=email,
+        role=role,
+        must_change_password=generated is not None,
+    )
     user.set_password(password)
     user.save()
     audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=user, after=snapshot(user), verb="staff_account_create")
-    membership_assign(actor=actor, user=user, unit=unit, position=position)
+    membership_assign(actor=actor, user=user, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to)
     return user, generated
 
 
@@ -149,7 +215,10 @@ def _area_ref(ref: dict) -> Area:
         qs = qs.filter(valid_from__isnull=ref["legacy"])
     area = qs.order_by("valid_from").first()
     if area is None:
-        raise ValidationError(f"Chưa có địa bàn mã {ref['code']} (cấp {ref['level']}): hãy nạp địa bàn trước.")
+        raise ValidationError(
+            _("No area with code %(code)s (level %(level)s): load the areas first.")
+            % {"code": ref["code"], "level": ref["level"]}
+        )
     return area
 
 
@@ -164,8 +233,12 @@ def units_load(*, actor, path: Path | None = None) -> tuple[int, int]:
             existing += 1
             continue
         unit = Unit(
-            code=row["code"], name=row["name"], short_name=row.get("short_name", ""), kind=row["kind"],
-            parent=by_code.get(row["parent"]) if row.get("parent") else None, area=_area_ref(row["area"]),
+            code=row["code"],
+            name=row["name"],
+            short_name=row.get("short_name", ""),
+            kind=row["kind"],
+            parent=by_code.get(row["parent"]) if row.get("parent") else None,
+            area=_area_ref(row["area"]),
             valid_from=dt.date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
             valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
             note=row.get("note", ""),

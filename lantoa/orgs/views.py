@@ -35,13 +35,32 @@ def unit_list(request):
     qs = selectors.unit_list(user=request.user, **{k: v for k, v in filters.items() if v})
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
-        rows = ([u.code, u.name, u.short_name, u.get_kind_display(), u.parent.name if u.parent else "", u.area.name,
-                 format_date(u.valid_from), format_date(u.valid_to), u.merged_into.name if u.merged_into else ""]
-                for u in qs)
-        return table_response(fmt, "don-vi", ["Mã", "Tên", "Tên ngắn", "Loại", "Trực thuộc", "Địa bàn",
-                                              "Hoạt động từ", "Đến", "Sáp nhập vào"], rows, "Don vi")
-    return render(request, "orgs/unit_list.html", {"form": form, "units": qs, "query": request.GET.urlencode(),
-                                                   "can_edit": has_role(request.user, ORG_EDITORS)})
+        rows = (
+            [
+                u.code,
+                u.name,
+                u.short_name,
+                u.get_kind_display(),
+                u.parent.name if u.parent else "",
+                u.area.name,
+                format_date(u.valid_from),
+                format_date(u.valid_to),
+                u.merged_into.name if u.merged_into else "",
+            ]
+            for u in qs
+        )
+        return table_response(
+            fmt,
+            "don-vi",
+            ["Mã", "Tên", "Tên ngắn", "Loại", "Trực thuộc", "Địa bàn", "Hoạt động từ", "Đến", "Sáp nhập vào"],
+            rows,
+            "Don vi",
+        )
+    return render(
+        request,
+        "orgs/unit_list.html",
+        {"form": form, "units": qs, "query": request.GET.urlencode(), "can_edit": has_role(request.user, ORG_EDITORS)},
+    )
 
 
 @login_required
@@ -52,11 +71,19 @@ def unit_detail(request, pk):
     show_phone = has_role(request.user, PERSONAL_DATA_READERS) or (own is not None and own.pk == unit.pk)
     for m in members:
         m.phone_shown = m.user.phone if show_phone else mask_phone(m.user.phone)
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit, "members": members, "children": unit.children.all(), "merged_from": unit.merged_from.all(),
-        "former_names": unit.former_names.all(), "can_edit": has_role(request.user, ORG_EDITORS),
-        "history": audit_for(user=request.user, obj=unit)[:20],
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "members": members,
+            "children": unit.children.all(),
+            "merged_from": unit.merged_from.all(),
+            "former_names": unit.former_names.all(),
+            "can_edit": has_role(request.user, ORG_EDITORS),
+            "history": audit_for(user=request.user, obj=unit)[:20],
+        },
+    )
 
 
 @login_required
@@ -72,8 +99,9 @@ def unit_edit(request, pk=None):
         else:
             messages.success(request, _("The unit has been saved."))
             return redirect("orgs:detail", pk=unit.pk)
-    return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "title": _("Edit unit") if pk
-                                                   else _("New unit")})
+    return render(
+        request, "orgs/unit_form.html", {"unit": unit, "form": form, "title": _("Edit unit") if pk else _("New unit")}
+    )
 
 
 @login_required
@@ -84,8 +112,9 @@ def unit_rename(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.unit_rename(actor=request.user, unit=unit, new_name=d["new_name"], on=d["on"],
-                                 short_name=d["short_name"] or None)
+            services.unit_rename(
+                actor=request.user, unit=unit, new_name=d["new_name"], on=d["on"], short_name=d["short_name"] or None
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -102,8 +131,7 @@ def unit_close(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.unit_close(actor=request.user, unit=unit, on=d["on"], merged_into=d["merged_into"],
-                                note=d["note"])
+            services.unit_close(actor=request.user, unit=unit, on=d["on"], merged_into=d["merged_into"], note=d["note"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

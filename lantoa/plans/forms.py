@@ -17,8 +17,18 @@ class PlanCopyForm(forms.Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["number", "title", "issuer", "issuer_name", "issued_on", "parent", "start_year", "end_year",
-                  "document", "summary"]
+        fields = [
+            "number",
+            "title",
+            "issuer",
+            "issuer_name",
+            "issued_on",
+            "parent",
+            "start_year",
+            "end_year",
+            "document",
+            "summary",
+        ]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_document(self):
@@ -29,8 +39,9 @@ class PlanForm(forms.ModelForm):
             if not doc.name.lower().endswith(ALLOWED_DOCUMENTS):
                 raise forms.ValidationError(_("The document must be PDF, DOCX, DOC, ODT or TXT."))
             if doc.size > settings.PLAN_DOCUMENT_MAX_MB * 1024 * 1024:
-                raise forms.ValidationError(_("The document is larger than %(mb)s MB.")
-                                            % {"mb": settings.PLAN_DOCUMENT_MAX_MB})
+                raise forms.ValidationError(
+                    _("The document is larger than %(mb)s MB.") % {"mb": settings.PLAN_DOCUMENT_MAX_MB}
+                )
         return doc
 
 

@@ -89,25 +89,37 @@ def _awaiting(needs):
 # Computations whose records arrive with later parts of the product. Each says what it waits for;
 # the issue that brings those records replaces the function under the same key.
 _PENDING = {
-    "team_trained_share": (_("Share of the communication team trained"),
-                           _("the communication team and training attendance")),
-    "officials_informed_share": (_("Share of officials informed on the 11 reform contents"),
-                                 _("staff lists of the units and the people each activity reached")),
-    "labour_reached_share": (_("Share of the working-age labour force reached"),
-                             _("the people registry, reach records and labour-force statistics")),
-    "labour_reached_voluntary_share": (_("Share of the labour force reached on voluntary BHXH"),
-                                       _("the people registry, reach records and labour-force statistics")),
-    "content_approved_share": (_("Share of content used that was approved before use"),
-                               _("the content library with its reviews")),
-    "forms_mix_per_area": (_("Traditional and modern forms both used, per area"),
-                           _("activity records")),
+    "team_trained_share": (
+        _("Share of the communication team trained"),
+        _("the communication team and training attendance"),
+    ),
+    "officials_informed_share": (
+        _("Share of officials informed on the 11 reform contents"),
+        _("staff lists of the units and the people each activity reached"),
+    ),
+    "labour_reached_share": (
+        _("Share of the working-age labour force reached"),
+        _("the people registry, reach records and labour-force statistics"),
+    ),
+    "labour_reached_voluntary_share": (
+        _("Share of the labour force reached on voluntary BHXH"),
+        _("the people registry, reach records and labour-force statistics"),
+    ),
+    "content_approved_share": (
+        _("Share of content used that was approved before use"),
+        _("the content library with its reviews"),
+    ),
+    "forms_mix_per_area": (_("Traditional and modern forms both used, per area"), _("activity records")),
     "campaign_activity_share": (_("Share of activities in campaigns"), _("activity and campaign records")),
-    "leaders_informed_share": (_("Share of unit leaders informed"),
-                               _("the leaders of each unit and records of information given to them")),
-    "communes_with_plan_share": (_("Share of communes with an annual communication plan"),
-                                 _("annual plans filed by units and communes")),
-    "coordination_reviewed": (_("Coordination programme reviewed and (re)signed"),
-                              _("coordination programme records")),
+    "leaders_informed_share": (
+        _("Share of unit leaders informed"),
+        _("the leaders of each unit and records of information given to them"),
+    ),
+    "communes_with_plan_share": (
+        _("Share of communes with an annual communication plan"),
+        _("annual plans filed by units and communes"),
+    ),
+    "coordination_reviewed": (_("Coordination programme reviewed and (re)signed"), _("coordination programme records")),
     "employer_conferences": (_("Conferences with workers and employers at enterprises"), _("activity records")),
     "communes_grassroots_share": (_("Share of communes holding grassroots conferences"), _("activity records")),
     "association_conferences": (_("Conferences per association"), _("activity records")),

@@ -16,12 +16,18 @@ class Plan(models.Model):
         Unit, verbose_name=_("issuing unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
     )
     issuer_name = models.CharField(
-        _("issuer (if not a unit here)"), max_length=200, blank=True,
+        _("issuer (if not a unit here)"),
+        max_length=200,
+        blank=True,
         help_text=_("For a higher-level plan, e.g. the provincial People's Committee"),
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("implements plan"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("implements plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     copied_from = models.ForeignKey(
@@ -39,7 +45,11 @@ class Plan(models.Model):
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plans_plan_period"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="plans_plan_period",
+                violation_error_message=_("The last year must not be before the first year."),
+            ),
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="plans_one_default"),
         ]
 
@@ -98,8 +108,9 @@ class Indicator(models.Model):
         from lantoa.plans.kpi import registry
 
         if self.computation and self.computation not in registry:
-            raise ValidationError({"computation": _("No computation named “%(name)s” is registered.")
-                                   % {"name": self.computation}})
+            raise ValidationError(
+                {"computation": _("No computation named “%(name)s” is registered.") % {"name": self.computation}}
+            )
 
 
 class Target(models.Model):
@@ -112,8 +123,9 @@ class Target(models.Model):
     min_value = models.DecimalField(_("minimum"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2, null=True, blank=True)
     expected = models.BooleanField(_("expected (yes / no)"), null=True, blank=True)
-    label = models.CharField(_("as written"), max_length=120, blank=True,
-                             help_text=_("How the plan states this target, e.g. “05 - 10 cuộc”"))
+    label = models.CharField(
+        _("as written"), max_length=120, blank=True, help_text=_("How the plan states this target, e.g. “05 - 10 cuộc”")
+    )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -123,8 +135,11 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(max_value__gte=models.F("min_value")),
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=models.F("min_value")),
                 name="plans_target_min_le_max",
+                violation_error_message=_("The maximum must not be below the minimum."),
             ),
         ]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, save_with_audit, snapshot
@@ -26,7 +27,10 @@ def _areas(refs: list[dict]) -> list[Area]:
     for ref in refs:
         area = Area.objects.filter(level=ref["level"], code=str(ref["code"])).order_by("valid_from").first()
         if area is None:
-            raise ValidationError(f"Chưa có địa bàn mã {ref['code']}: hãy nạp địa bàn trước (load_areas).")
+            raise ValidationError(
+                _("No area with code %(code)s (level %(level)s): load the areas first.")
+                % {"code": ref["code"], "level": ref["level"]}
+            )
         out.append(area)
     return out
 
@@ -49,9 +53,12 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
         parent = Plan.objects.filter(number=p["number"], title=p["title"]).first()
         if parent is None:
             parent = Plan.objects.create(
-                number=p["number"], title=p["title"], issuer_name=p.get("issuer_name", ""),
+                number=p["number"],
+                title=p["title"],
+                issuer_name=p.get("issuer_name", ""),
                 issued_on=dt.date.fromisoformat(p["issued_on"]) if p.get("issued_on") else None,
-                start_year=p["start_year"], end_year=p["end_year"],
+                start_year=p["start_year"],
+                end_year=p["end_year"],
             )
             parent.areas.set(_areas(p.get("areas", [])))
             audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=parent, verb="plan_load")
@@ -61,9 +68,15 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
         return plan, False
     issuer = Unit.objects.filter(code=spec["issuer"]).first() if spec.get("issuer") else None
     plan = Plan(
-        number=spec["number"], title=spec["title"], issuer=issuer, issuer_name=spec.get("issuer_name", ""),
+        number=spec["number"],
+        title=spec["title"],
+        issuer=issuer,
+        issuer_name=spec.get("issuer_name", ""),
         issued_on=dt.date.fromisoformat(spec["issued_on"]) if spec.get("issued_on") else None,
-        parent=parent, start_year=spec["start_year"], end_year=spec["end_year"], summary=spec.get("summary", ""),
+        parent=parent,
+        start_year=spec["start_year"],
+        end_year=spec["end_year"],
+        summary=spec.get("summary", ""),
         is_default=make_default and not Plan.objects.filter(is_default=True).exists(),
     )
     if spec.get("document"):
@@ -74,25 +87,41 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
     audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=plan, verb="plan_load")
     for order, row in enumerate(data["indicators"], start=1):
         indicator = Indicator(
-            plan=plan, code=row["code"], name=row["name"], description=row.get("description", ""),
-            section=row.get("section", ""), group=row.get("group", ""), measure=row["measure"],
-            direction=row["direction"], computation=row["computation"], params=row.get("params", {}),
-            note=row.get("note", ""), order=order,
+            plan=plan,
+            code=row["code"],
+            name=row["name"],
+            description=row.get("description", ""),
+            section=row.get("section", ""),
+            group=row.get("group", ""),
+            measure=row["measure"],
+            direction=row["direction"],
+            computation=row["computation"],
+            params=row.get("params", {}),
+            note=row.get("note", ""),
+            order=order,
         )
         indicator.full_clean()
         indicator.save()
         for t in row.get("targets", []):
-            target = Target(indicator=indicator, year=t["year"], min_value=_dec(t.get("min")),
-                            max_value=_dec(t.get("max")), expected=t.get("expected"), label=t.get("label", ""),
-                            params=t.get("params", {}), note=t.get("note", ""))
+            target = Target(
+                indicator=indicator,
+                year=t["year"],
+                min_value=_dec(t.get("min")),
+                max_value=_dec(t.get("max")),
+                expected=t.get("expected"),
+                label=t.get("label", ""),
+                params=t.get("params", {}),
+                note=t.get("note", ""),
+            )
             target.full_clean()
             target.save()
     return plan, True
 
 
 @transaction.atomic
-def plan_copy(*, actor, plan: Plan, number: str, title: str, start_year: int, end_year: int,
-              issuer: Unit | None = None) -> Plan:
+def plan_copy(
+    *, actor, plan: Plan, number: str, title: str, start_year: int, end_year: int, issuer: Unit | None = None
+) -> Plan:
     """A new plan for another period with the same indicators.
 
     Each new year gets the target of the source plan's last year (edit them after); targets set for
@@ -101,21 +130,27 @@ def plan_copy(*, actor, plan: Plan, number: str, title: str, start_year: int, en
     number, title = nfc(number), nfc(title)
     errors = {}
     if not number:
-        errors["number"] = "Số, ký hiệu không được để trống."
+        errors["number"] = _("The number and symbol must not be empty.")
     if not title:
-        errors["title"] = "Tên kế hoạch không được để trống."
+        errors["title"] = _("The plan title must not be empty.")
     if end_year < start_year:
-        errors["end_year"] = "Năm cuối phải không nhỏ hơn năm đầu."
-    if start_year <= plan.start_year:
-        errors["start_year"] = f"Giai đoạn mới phải bắt đầu sau năm {plan.start_year}."
+        errors["end_year"] = _("The last year must not be before the first year.")
+    if start_year <= plan.end_year:
+        errors["start_year"] = _("The new period must start after %(year)s.") % {"year": plan.end_year}
     if Plan.objects.filter(number=number, title=title).exists():
-        errors["number"] = "Đã có kế hoạch cùng số và tên."
+        errors["number"] = _("A plan with the same number and title already exists.")
     if errors:
         raise ValidationError(errors)
     period_start = dt.date(start_year, 1, 1)
     new = Plan.objects.create(
-        number=number, title=title, issuer=issuer or plan.issuer, issuer_name=plan.issuer_name,
-        parent=plan.parent, copied_from=plan, start_year=start_year, end_year=end_year,
+        number=number,
+        title=title,
+        issuer=issuer or plan.issuer,
+        issuer_name=plan.issuer_name,
+        parent=plan.parent,
+        copied_from=plan,
+        start_year=start_year,
+        end_year=end_year,
         summary=f"Sao chép từ {plan.number} ({plan.start_year}–{plan.end_year}).",
     )
     new.areas.set(covering_areas(plan.areas.all(), period_start))
@@ -124,10 +159,18 @@ def plan_copy(*, actor, plan: Plan, number: str, title: str, start_year: int, en
         source_targets = list(indicator.targets.all())
         last_year = max((t.year for t in source_targets), default=None)
         copy = Indicator.objects.create(
-            plan=new, code=indicator.code, name=indicator.name, description=indicator.description,
-            section=indicator.section, group=indicator.group, measure=indicator.measure,
-            direction=indicator.direction, computation=indicator.computation, params=indicator.params,
-            note=indicator.note, order=indicator.order,
+            plan=new,
+            code=indicator.code,
+            name=indicator.name,
+            description=indicator.description,
+            section=indicator.section,
+            group=indicator.group,
+            measure=indicator.measure,
+            direction=indicator.direction,
+            computation=indicator.computation,
+            params=indicator.params,
+            note=indicator.note,
+            order=indicator.order,
         )
         for t in source_targets:
             if t.year != last_year:
@@ -138,8 +181,15 @@ def plan_copy(*, actor, plan: Plan, number: str, title: str, start_year: int, en
                 area = covering[0] if covering else None
             for year in new.years:
                 Target.objects.create(
-                    indicator=copy, year=year, area=area, unit=t.unit, min_value=t.min_value,
-                    max_value=t.max_value, expected=t.expected, label=t.label, params=t.params,
+                    indicator=copy,
+                    year=year,
+                    area=area,
+                    unit=t.unit,
+                    min_value=t.min_value,
+                    max_value=t.max_value,
+                    expected=t.expected,
+                    label=t.label,
+                    params=t.params,
                     note=f"Sao chép chỉ tiêu năm {t.year}",
                 )
     return new
@@ -150,20 +200,28 @@ def target_save(*, actor, target: Target) -> Target:
     """Create or edit one target. The year must lie in the plan's period; one target per year and scope."""
     plan = target.indicator.plan
     if not plan.start_year <= target.year <= plan.end_year:
-        raise ValidationError({"year": f"Năm {target.year} nằm ngoài giai đoạn {plan.start_year}–{plan.end_year}."})
-    clash = Target.objects.filter(indicator=target.indicator, year=target.year, area=target.area,
-                                  unit=target.unit).exclude(pk=target.pk)
+        raise ValidationError(
+            {
+                "year": _("Year %(year)s is outside the period %(start)s–%(end)s.")
+                % {"year": target.year, "start": plan.start_year, "end": plan.end_year}
+            }
+        )
+    clash = Target.objects.filter(
+        indicator=target.indicator, year=target.year, area=target.area, unit=target.unit
+    ).exclude(pk=target.pk)
     if clash.exists():
-        raise ValidationError({"year": f"Đã có chỉ tiêu năm {target.year} cho phạm vi này."})
+        raise ValidationError(
+            {"year": _("There is already a target for %(year)s in this scope.") % {"year": target.year}}
+        )
     direction = target.indicator.direction
     if direction == Indicator.Direction.YES_NO and target.expected is None:
-        raise ValidationError({"expected": "Chỉ tiêu có/không cần chọn “Có” hoặc “Không”."})
+        raise ValidationError({"expected": _("A yes/no target needs “Yes” or “No”.")})
     if direction in (Indicator.Direction.AT_LEAST, Indicator.Direction.RANGE) and target.min_value is None:
-        raise ValidationError({"min_value": "Cần nhập giá trị tối thiểu."})
+        raise ValidationError({"min_value": _("Enter the minimum value.")})
     if direction == Indicator.Direction.AT_MOST and target.max_value is None:
-        raise ValidationError({"max_value": "Cần nhập giá trị tối đa."})
+        raise ValidationError({"max_value": _("Enter the maximum value.")})
     if target.min_value is not None and target.max_value is not None and target.max_value < target.min_value:
-        raise ValidationError({"max_value": "Giá trị tối đa phải không nhỏ hơn giá trị tối thiểu."})
+        raise ValidationError({"max_value": _("The maximum must not be below the minimum.")})
     target.label = nfc(target.label)
     target.note = nfc(target.note)
     return save_with_audit(actor=actor, obj=target, verb="target_save")
@@ -185,5 +243,8 @@ def plan_save(*, actor, plan: Plan) -> Plan:
 @transaction.atomic
 def indicator_save(*, actor, indicator: Indicator) -> Indicator:
     indicator.name, indicator.description, indicator.note = (
-        nfc(indicator.name), nfc(indicator.description), nfc(indicator.note))
+        nfc(indicator.name),
+        nfc(indicator.description),
+        nfc(indicator.note),
+    )
     return save_with_audit(actor=actor, obj=indicator, verb="indicator_save")

@@ -32,8 +32,9 @@ def dashboard(request):
     if request.GET.get("plan"):
         plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
-    return render(request, "plans/dashboard.html", {"plan": plan, "rows": rows,
-                                                    "plans": selectors.plan_list(user=request.user)})
+    return render(
+        request, "plans/dashboard.html", {"plan": plan, "rows": rows, "plans": selectors.plan_list(user=request.user)}
+    )
 
 
 @login_required
@@ -54,14 +55,30 @@ def plan_detail(request, pk):
             cells = []
             for y in plan.years:
                 t = ind.by_year.get(y)
-                cells.append(f"{t.display} ({t.label})" if t and t.label and t.label != t.display else
-                             (t.display if t else "—"))
-            rows.append([ind.code, ind.name, ind.section, ind.get_measure_display(), ind.get_direction_display(),
-                         *cells, ind.note])
+                cells.append(
+                    f"{t.display} ({t.label})" if t and t.label and t.label != t.display else (t.display if t else "—")
+                )
+            rows.append(
+                [
+                    ind.code,
+                    ind.name,
+                    ind.section,
+                    ind.get_measure_display(),
+                    ind.get_direction_display(),
+                    *cells,
+                    ind.note,
+                ]
+            )
         return table_response(fmt, f"chi-tieu-ke-hoach-{plan.pk}", headers, rows, "Chi tieu")
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "indicators": indicators, "can_edit": has_role(request.user, PLAN_EDITORS),
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "indicators": indicators,
+            "can_edit": has_role(request.user, PLAN_EDITORS),
+        },
+    )
 
 
 @login_required
@@ -69,8 +86,7 @@ def plan_document(request, pk):
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not plan.document:
         raise Http404
-    return FileResponse(plan.document.open("rb"), as_attachment=False,
-                        filename=plan.document.name.rsplit("/", 1)[-1])
+    return FileResponse(plan.document.open("rb"), as_attachment=False, filename=plan.document.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -94,8 +110,7 @@ def plan_edit(request, pk):
 def plan_copy(request, pk):
     _require_editor(request.user)
     plan = selectors.plan_get(user=request.user, pk=pk)
-    initial = {"start_year": plan.end_year + 1, "end_year": plan.end_year + 5, "title": plan.title,
-               "number": ""}
+    initial = {"start_year": plan.end_year + 1, "end_year": plan.end_year + 5, "title": plan.title, "number": ""}
     form = PlanCopyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,10 +128,17 @@ def indicator_detail(request, plan_pk, pk):
     plan = selectors.plan_get(user=request.user, pk=plan_pk)
     indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
     targets = indicator.targets.select_related("area", "unit").order_by("year", "area__name", "unit__name")
-    return render(request, "plans/indicator_detail.html", {
-        "plan": plan, "indicator": indicator, "targets": targets,
-        "can_edit": has_role(request.user, PLAN_EDITORS), "history": audit_for(user=request.user, obj=indicator)[:20],
-    })
+    return render(
+        request,
+        "plans/indicator_detail.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "targets": targets,
+            "can_edit": has_role(request.user, PLAN_EDITORS),
+            "history": audit_for(user=request.user, obj=indicator)[:20],
+        },
+    )
 
 
 @login_required
@@ -141,5 +163,6 @@ def target_edit(request, plan_pk, indicator_pk, pk=None):
             else:
                 messages.success(request, _("The target has been saved."))
                 return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
-    return render(request, "plans/target_form.html", {"plan": plan, "indicator": indicator, "form": form,
-                                                      "target": target})
+    return render(
+        request, "plans/target_form.html", {"plan": plan, "indicator": indicator, "form": form, "target": target}
+    )

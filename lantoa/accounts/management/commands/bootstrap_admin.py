@@ -12,7 +12,10 @@ class Command(BaseCommand):
             self.stdout.write("Accounts already exist; nothing created.")
             return
         line = "=" * 64
-        self.stdout.write(self.style.WARNING(
-            f"\n{line}\n Tài khoản quản trị đầu tiên / first administrator account\n"
-            f"   tên đăng nhập / username: admin\n   mật khẩu một lần / one-time password: {password}\n"
-            f" Đổi mật khẩu ngay khi đăng nhập lần đầu (bắt buộc).\n{line}\n"))
+        self.stdout.write(
+            self.style.WARNING(
+                f"\n{line}\n Tài khoản quản trị đầu tiên / first administrator account\n"
+                f"   tên đăng nhập / username: admin\n   mật khẩu một lần / one-time password: {password}\n"
+                f" Đổi mật khẩu ngay khi đăng nhập lần đầu (bắt buộc).\n{line}\n"
+            )
+        )

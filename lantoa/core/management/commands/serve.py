@@ -18,8 +18,20 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, web_workers, **options):
         manage = [sys.executable, "manage.py"]
         commands = {
-            "web": [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(web_workers), "--threads", "4", "--access-logfile", "-"],
+            "web": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(web_workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
             "worker": [*manage, "db_worker", "--interval", "1", "--no-reload"],
             "scheduler": [*manage, "run_scheduler"],
         }

@@ -19,13 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, legacy_province=None, district=None, current_province=None, all_current=False, **kw):
         try:
             if legacy_province:
-                report = load_province_both(legacy_province, districts=district, current_province=current_province,
-                                            all_current=all_current)
+                report = load_province_both(
+                    legacy_province, districts=district, current_province=current_province, all_current=all_current
+                )
             elif current_province:
                 report = load_current(current_province)
             else:
                 raise CommandError("Give --legacy-province (and --district) or --current-province.")
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"areas: {report.created} created, {report.existing} already there; "
-                          f"{report.links} reorganisation links made")
+        self.stdout.write(
+            f"areas: {report.created} created, {report.existing} already there; "
+            f"{report.links} reorganisation links made"
+        )

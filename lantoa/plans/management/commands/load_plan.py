@@ -18,5 +18,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         state = "loaded" if created else "already there, left unchanged"
-        self.stdout.write(f"plan {plan.number} ({plan.start_year}–{plan.end_year}): {state}, "
-                          f"{plan.indicators.count()} indicators")
+        self.stdout.write(
+            f"plan {plan.number} ({plan.start_year}–{plan.end_year}): {state}, {plan.indicators.count()} indicators"
+        )

@@ -1,0 +1,249 @@
+"""The shipped Hồng Ngự plan, plan copy to 2026–2030, and target editing."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from conftest import current_commune, legacy_commune
+from lantoa.core.models import AuditLog
+from lantoa.plans.kpi import compute, registry
+from lantoa.plans.models import Indicator, Plan, Target
+from lantoa.plans.services import plan_copy, plan_load, target_save
+
+pytestmark = pytest.mark.django_db
+
+CODES = ["T1", "T2", "T3", "T4", "T5", "T6", "T7"] + [f"M{i}" for i in range(1, 12)]
+
+
+def _plan() -> Plan:
+    return Plan.objects.get(is_default=True)
+
+
+def _target(code, year, plan=None):
+    return Target.objects.get(indicator__plan=plan or _plan(), indicator__code=code, year=year, area=None, unit=None)
+
+
+def test_default_plan_has_every_indicator_of_r12(default_data):
+    plan = _plan()
+    assert plan.start_year == 2022 and plan.end_year == 2025
+    assert plan.parent.number == "358/KH-UBND"
+    assert plan.issuer.code == "hn-ubnd-huyen"
+    assert list(plan.indicators.values_list("code", flat=True)) == CODES
+    assert [a.code for a in plan.areas.all()] == ["870"]
+    assert plan.document.name.endswith(".txt")
+    for ind in plan.indicators.all():
+        assert ind.computation in registry, ind.code
+        assert ind.description, ind.code
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "min_value", "max_value", "expected"),
+    [
+        ("T1", 2022, 70, None, None),
+        ("T1", 2023, 80, None, None),
+        ("T1", 2024, 90, None, None),
+        ("T1", 2025, 100, None, None),
+        ("T2", 2024, 100, None, None),
+        ("T3", 2022, 50, None, None),
+        ("T3", 2023, 55, None, None),
+        ("T3", 2024, 60, None, None),
+        ("T3", 2025, 65, None, None),
+        ("T4", 2022, 20, None, None),
+        ("T4", 2025, 35, None, None),
+        ("T5", 2023, 100, None, None),
+        ("T6", 2022, None, None, True),
+        ("M1", 2025, 100, None, None),
+        ("M2", 2022, 100, None, None),
+        ("M3", 2022, None, None, True),
+        ("M3", 2025, None, None, True),
+        ("M4", 2022, 5, 10, None),
+        ("M4", 2023, 5, 7, None),
+        ("M5", 2022, 25, None, None),
+        ("M5", 2024, 15, 20, None),
+        ("M6", 2022, 3, 5, None),
+        ("M6", 2025, 1, 3, None),
+        ("M7", 2023, 2, None, None),
+        ("M8", 2022, None, None, True),
+        ("M9", 2023, None, None, True),
+        ("M10", 2024, 1, None, None),
+        ("M11", 2025, None, None, True),
+    ],
+)
+def test_targets_match_the_plan(default_data, code, year, min_value, max_value, expected):
+    t = _target(code, year)
+    assert t.min_value == (Decimal(min_value) if min_value is not None else None)
+    assert t.max_value == (Decimal(max_value) if max_value is not None else None)
+    assert t.expected is expected
+
+
+def test_years_without_a_target_have_none(default_data):
+    assert not Target.objects.filter(indicator__code="M3", year__in=[2023, 2024]).exists()
+    assert not Target.objects.filter(indicator__code="M9", year=2022).exists()
+    assert _target("T7", 2022).label == "Báo cáo"
+    assert "nội suy" in _target("T1", 2023).label
+    assert _target("M8", 2022).params == {"stage": "plan"} and _target("M8", 2023).params == {"stage": "live"}
+
+
+def test_target_display(default_data):
+    assert _target("T3", 2025).display == "≥ 65%"
+    assert _target("M4", 2022).display == "5–10"
+    assert _target("M5", 2023).display == "15–20%"
+    assert _target("T6", 2024).display == "có"
+
+
+def test_loading_twice_keeps_edits(default_data):
+    t = _target("T3", 2025)
+    t.min_value = Decimal("66")
+    t.save()
+    plan, created = plan_load(actor=None)
+    assert not created
+    assert _target("T3", 2025).min_value == Decimal("66")
+    assert Plan.objects.filter(number=plan.number).count() == 1
+
+
+def test_indicators_say_what_they_need(default_data):
+    ind = Indicator.objects.get(plan=_plan(), code="M7")
+    result = compute(ind, 2023)
+    assert not result.has_data
+    assert "phát thanh" in result.no_data_reason
+
+
+def test_plan_copy_to_new_communes(default_data, coordinator):
+    old = _plan()
+    new = plan_copy(
+        actor=coordinator,
+        plan=old,
+        number="15/KH-UBND",
+        title="Kế hoạch tuyên truyền BHXH 2026–2030",
+        start_year=2026,
+        end_year=2030,
+    )
+    assert new.copied_from == old and new.years == [2026, 2027, 2028, 2029, 2030]
+    assert list(new.indicators.values_list("code", flat=True)) == CODES
+    # The abolished district is replaced by the communes that now cover it.
+    assert {a.name for a in new.areas.all()} == {
+        "Xã Thường Phước",
+        "Phường Thường Lạc",
+        "Xã Long Khánh",
+        "Xã Long Phú Thuận",
+        "Xã Tân Long",
+    }
+    assert _target("T3", 2028, new).min_value == Decimal("65")
+    assert _target("M4", 2030, new).max_value == Decimal("7")
+    assert Target.objects.filter(indicator__plan=new, indicator__code="M3").count() == 5
+    # The source plan is untouched.
+    assert Target.objects.filter(indicator__plan=old).count() == 69
+    assert AuditLog.objects.filter(verb="plan_copy", target_id=str(new.pk)).exists()
+
+
+def test_plan_copy_moves_area_targets_to_successor(default_data, coordinator):
+    old = _plan()
+    ind = old.indicators.get(code="M7")
+    Target.objects.create(indicator=ind, year=2025, area=legacy_commune("Xã Long Khánh A"), min_value=3)
+    new = plan_copy(actor=coordinator, plan=old, number="1/KH", title="Mới", start_year=2026, end_year=2027)
+    moved = Target.objects.get(indicator__plan=new, indicator__code="M7", year=2026, area__isnull=False)
+    assert moved.area == current_commune("Xã Long Khánh") and moved.min_value == 3
+
+
+def test_plan_copy_rejects_bad_input(default_data, coordinator):
+    with pytest.raises(ValidationError) as err:
+        plan_copy(actor=coordinator, plan=_plan(), number="", title="X", start_year=2024, end_year=2023)
+    assert {"number", "start_year", "end_year"} <= set(err.value.message_dict)
+    assert Plan.objects.count() == 2  # the district plan and its provincial parent
+
+
+def test_target_save_validates_and_audits(default_data, coordinator):
+    t = _target("T4", 2024)
+    t.min_value = Decimal("32")
+    target_save(actor=coordinator, target=t)
+    row = AuditLog.objects.get(verb="target_save", target_id=str(t.pk))
+    assert row.changes == {"min_value": ["30.00", "32"]} or row.changes["min_value"][1] in ("32", "32.00")
+    assert row.actor == coordinator
+    outside = Target(indicator=t.indicator, year=2030, min_value=1)
+    with pytest.raises(ValidationError) as err:
+        target_save(actor=coordinator, target=outside)
+    assert "2030" in err.value.message_dict["year"][0]
+    dup = Target(indicator=t.indicator, year=2024, min_value=1)
+    with pytest.raises(ValidationError):
+        target_save(actor=coordinator, target=dup)
+
+
+def test_plan_page_lists_18_indicators_with_targets(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("plans:detail", args=[_plan().pk])).content.decode()
+    for code in CODES:
+        assert f">{code}</a>" in html
+    assert "≥ 65%" in html and "5–10" in html
+
+
+def test_dashboard_says_no_data_yet(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("plans:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("status-no_data") >= 60
+    assert "status-met" not in html and "status-behind" not in html
+
+
+def test_plan_pages_need_a_unit(client, django_user_model, default_data):
+    loner = django_user_model.objects.create_user("loner", password="x" * 12, role="commune_officer")
+    client.force_login(loner)
+    assert client.get(reverse("plans:detail", args=[_plan().pk])).status_code == 404
+
+
+def test_only_editors_edit_targets(client, officer_long_khanh_a, coordinator):
+    t = _target("T3", 2025)
+    url = reverse("plans:target_edit", args=[_plan().pk, t.indicator_id, t.pk])
+    client.force_login(officer_long_khanh_a)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"year": 2025, "min_value": "1"}).status_code == 404
+    assert _target("T3", 2025).min_value == Decimal("65")
+    client.force_login(coordinator)
+    response = client.post(url, {"year": 2025, "min_value": "70", "label": "70%", "note": ""})
+    assert response.status_code == 302
+    assert _target("T3", 2025).min_value == Decimal("70")
+
+
+def test_target_form_error_names_the_field_in_vietnamese(client, coordinator):
+    t = _target("M4", 2023)
+    url = reverse("plans:target_edit", args=[_plan().pk, t.indicator_id, t.pk])
+    client.force_login(coordinator)
+    response = client.post(url, {"year": 2023, "min_value": "9", "max_value": "3"})
+    assert response.status_code == 200
+    assert "Giá trị tối đa phải không nhỏ hơn giá trị tối thiểu" in response.content.decode()
+    assert _target("M4", 2023).min_value == Decimal("5")
+
+
+def test_copy_view(client, coordinator, officer_long_khanh_a):
+    url = reverse("plans:copy", args=[_plan().pk])
+    client.force_login(officer_long_khanh_a)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    response = client.post(url, {"number": "20/KH-UBND", "title": "KH 2026–2030", "start_year": 2026, "end_year": 2030})
+    new = Plan.objects.get(number="20/KH-UBND")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:detail", args=[new.pk])
+
+
+def test_plan_export_xlsx(client, coordinator):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(coordinator)
+    response = client.get(reverse("plans:detail", args=[_plan().pk]) + "?export=xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.values)
+    assert rows[0][:2] == ("Mã", "Chỉ tiêu") and "2025" in rows[0]
+    assert [r[0] for r in rows[1:]] == CODES
+
+
+def test_plan_document_is_served_to_members_only(client, coordinator, django_user_model):
+    url = reverse("plans:document", args=[_plan().pk])
+    client.force_login(coordinator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "KẾ HOẠCH" in b"".join(response.streaming_content).decode("utf-8")
+    client.force_login(django_user_model.objects.create_user("x", password="y" * 12))
+    assert client.get(url).status_code == 404
