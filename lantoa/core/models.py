@@ -30,6 +30,8 @@ class AuditLog(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=20, default="app")
+    # Accent-free text of record, actor and note: "buu dien" finds "Bưu điện".
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

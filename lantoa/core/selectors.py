@@ -1,11 +1,11 @@
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from lantoa.accounts.roles import AUDIT_READERS, has_role
 from lantoa.core.models import AuditLog
-from lantoa.core.text import nfc
+from lantoa.core.text import nfc, search_key
 
 
 def audit_list(
@@ -23,8 +23,7 @@ def audit_list(
         raise Http404
     qs = AuditLog.objects.all()
     if q:
-        q = nfc(q)
-        qs = qs.filter(Q(target_repr__icontains=q) | Q(note__icontains=q) | Q(verb__icontains=q))
+        qs = qs.filter(search_text__contains=search_key(q))
     if actor:
         qs = qs.filter(actor_name__icontains=nfc(actor))
     if target_type:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from lantoa.core.models import AuditLog
+from lantoa.core.text import search_key
 
 SECRET_FIELDS = {"password"}
 
@@ -65,9 +66,11 @@ def audit_log(
     else:
         changes = diff(before or {}, after if after is not None else snapshot(obj))
     user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_name = user.get_username() if user else (str(actor) if actor else "system")
     return AuditLog.objects.create(
         actor=user,
-        actor_name=(user.get_username() if user else (str(actor) if actor else "system")),
+        actor_name=actor_name,
+        search_text=search_key(f"{obj} {actor_name} {verb} {note}"),
         action=action,
         verb=verb,
         target_type=obj._meta.label_lower,
