@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import ORG_EDITORS, has_role
+from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.text import format_date
 from lantoa.geo import selectors, services
@@ -26,7 +27,7 @@ def _area_or_404(user, pk) -> Area:
 
 
 def _may_add_hamlets(user, area: Area) -> bool:
-    if area.level != Area.Level.COMMUNE or area.valid_to is not None:
+    if area.level != Area.Level.COMMUNE or not area.is_valid_on(clock.today()):
         return False
     if has_role(user, ORG_EDITORS):
         return True
