@@ -212,9 +212,7 @@ def extract(domains: list[str]) -> dict[str, dict[tuple[str | None, str], Entry]
             result = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 sys.stderr.write(result.stdout + result.stderr)
-                raise SystemExit(
-                    f"check_messages: makemessages -d {domain} failed (exit {result.returncode})"
-                )
+                raise SystemExit(f"check_messages: makemessages -d {domain} failed (exit {result.returncode})")
             po = tree / PO_DIR / f"{domain}.po"
             found[domain] = messages(parse_po(po)) if po.exists() else {}
         return found

@@ -32,8 +32,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DEVICES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 1},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 1,
+    },
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
 
@@ -43,8 +47,11 @@ def parse_args(argv=None):
     ap.add_argument("--base-url", default=os.environ.get("LANTOA_URL", "http://127.0.0.1:8000"))
     ap.add_argument("--user", default=os.environ.get("LANTOA_USER"))
     ap.add_argument("--password", default=os.environ.get("LANTOA_PASSWORD"))
-    ap.add_argument("--new-password", default=os.environ.get("LANTOA_NEW_PASSWORD"),
-                    help="used only if the account must change its one-time password")
+    ap.add_argument(
+        "--new-password",
+        default=os.environ.get("LANTOA_NEW_PASSWORD"),
+        help="used only if the account must change its one-time password",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screens")
     ap.add_argument("--locale", default="vi-VN", help="the browser's language (Accept-Language); default vi-VN")
     ap.add_argument("--chromium", default=os.environ.get("LANTOA_CHROMIUM", "/usr/bin/chromium"))

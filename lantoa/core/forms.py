@@ -3,19 +3,43 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.models import AuditLog
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class VNDateInput(forms.DateInput):
+    """dd/mm/yyyy typed as text: a native date picker shows mm/dd/yyyy on an English browser."""
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9./\-]*"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VNDateField(forms.DateField):
+    widget = VNDateInput
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 01/07/2025.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        super().__init__(**kwargs)
+
+
+def vn_date_formfield(field, **kwargs):
+    """formfield_callback for ModelForms: every date field reads and shows dd/mm/yyyy."""
+    from django.db import models
+
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return VNDateField(label=field.verbose_name, required=not field.blank, help_text=field.help_text, **kwargs)
+    return field.formfield(**kwargs)
 
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     actor = forms.CharField(label=_("By"), required=False)
     target_type = forms.ChoiceField(label=_("Record type"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All"))] + list(AuditLog.Action.choices)
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *AuditLog.Action.choices])
+    date_from = VNDateField(label=_("From"), required=False)
+    date_to = VNDateField(label=_("To"), required=False)
 
     def __init__(self, *args, target_types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = [("", _("All"))] + [(t, t) for t in target_types]
+        self.fields["target_type"].choices = [("", _("All"))] + list(target_types)

@@ -26,3 +26,23 @@ class NFCInputMiddleware:
         ):
             request.POST = _nfc_querydict(request.POST)
         return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose English with the switch: an English browser on an office PC
+    must not turn the interface English (Accept-Language is ignored on purpose)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

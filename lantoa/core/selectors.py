@@ -1,7 +1,10 @@
 import datetime as dt
+import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lantoa.accounts.roles import AUDIT_READERS, has_role
 from lantoa.core.models import AuditLog
@@ -37,12 +40,104 @@ def audit_list(
     return qs
 
 
-def audit_target_types() -> list[str]:
-    return list(AuditLog.objects.order_by().values_list("target_type", flat=True).distinct())
+def audit_target_types() -> list[tuple[str, str]]:
+    """The record types present in the log, with their names for people."""
+    from django.apps import apps
+
+    out = []
+    for label in AuditLog.objects.order_by().values_list("target_type", flat=True).distinct():
+        try:
+            out.append((label, str(apps.get_model(label)._meta.verbose_name).capitalize()))
+        except (LookupError, ValueError):
+            out.append((label, label))
+    return sorted(out, key=lambda pair: pair[1])
 
 
-def audit_for(*, user, obj) -> QuerySet:
-    """The history of one record, for audit readers (empty for others: the record page stays usable)."""
+def audit_for(*, user, obj, related=()) -> QuerySet:
+    """The history of a record (and of `related` records shown with it, e.g. an indicator's targets),
+    for audit readers; empty for others, so the record page stays usable."""
     if not has_role(user, AUDIT_READERS):
         return AuditLog.objects.none()
-    return AuditLog.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+    condition = Q(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+    related = list(related)
+    if related:
+        condition |= Q(target_type=related[0]._meta.label_lower, target_id__in=[str(r.pk) for r in related])
+    return AuditLog.objects.filter(condition)
+
+
+VERB_LABELS = {
+    "unit_save": _("unit saved"),
+    "unit_rename": _("unit renamed"),
+    "unit_close": _("unit closed"),
+    "unit_merge": _("unit merged"),
+    "membership_assign": _("assigned to a unit"),
+    "membership_end": _("left a unit"),
+    "staff_account_create": _("account created"),
+    "bootstrap_admin": _("first administrator created"),
+    "password_change": _("password changed"),
+    "plan_load": _("plan loaded"),
+    "plan_copy": _("plan copied"),
+    "plan_save": _("plan saved"),
+    "indicator_save": _("indicator saved"),
+    "target_save": _("target saved"),
+    "target_delete": _("target deleted"),
+    "hamlet_create": _("hamlet added"),
+    "area_reorganise": _("area reorganised"),
+    "admin_edit": _("edited in administration"),
+    "admin_delete": _("deleted in administration"),
+}
+
+_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
+
+
+def _value(value):
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, str):
+        m = _ISO_DATETIME.match(value)
+        if m and len(value) >= 10:
+            y, mo, d, h, mi = m.groups()
+            return f"{d}/{mo}/{y}" + (f" {h}:{mi}" if h else "")
+    return value
+
+
+def audit_rows(entries) -> list[dict]:
+    """Audit records as people read them: record type and field names in words, dates as dd/mm/yyyy."""
+    from django.apps import apps
+
+    rows = []
+    for entry in entries:
+        try:
+            model = apps.get_model(entry.target_type)
+            type_label = str(model._meta.verbose_name).capitalize()
+        except (LookupError, ValueError):
+            model, type_label = None, entry.target_type
+        changes = []
+        for name, (old, new) in entry.changes.items():
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:  # a field since removed keeps its code name
+                    label = name
+            changes.append(
+                {
+                    "field": label,
+                    "old": _value(old),
+                    "new": _value(new),
+                    "created": entry.action == AuditLog.Action.CREATE,
+                }
+            )
+        actor = entry.actor_name if entry.actor_name != "system" else gettext("system")
+        rows.append(
+            {
+                "entry": entry,
+                "type_label": type_label,
+                "changes": changes,
+                "actor": actor,
+                "verb": VERB_LABELS.get(entry.verb, entry.verb),
+            }
+        )
+    return rows

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -44,7 +45,10 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         else:
             raise SheetError(_("The CSV file cannot be read: its encoding is neither UTF-8 nor Windows-1258"))
         text = unicodedata.normalize("NFC", text)
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+        except csv.Error:  # one column, or nothing to tell the separator by
+            dialect = csv.excel
         return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     raise SheetError(_("Only .xlsx or .csv files are accepted."))
 
@@ -75,3 +79,20 @@ def find_header(
             return index, mapping
     names = "; ".join(heads[0] for heads in required.values())
     raise SheetError(_("No header row with all these columns was found: %(names)s") % {"names": names})
+
+
+_NUMBERING = re.compile(r"^\(?\s*\d{1,3}\s*\)?$|^[A-Z]$")
+
+
+def data_rows(rows: list[list[str]], header_index: int):
+    """(row number as Excel shows it, cells) of the data under the header: blank rows and the
+    "(1) (2) (3)…" numbering row of official forms are skipped; a "Tổng cộng" row ends the data."""
+    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        cells = [c for c in row if c.strip()]
+        if not cells:
+            continue
+        if all(_NUMBERING.match(c.strip()) for c in cells) and len(cells) > 1:
+            continue
+        if any(search_key(c) in ("tong cong", "cong") for c in cells[:3]):
+            break
+        yield number, row

@@ -46,7 +46,7 @@ def normalize_phone(value: str | None) -> str:
         parsed = phonenumbers.parse(digits, "VN")
     except phonenumbers.NumberParseException:
         raise PhoneError(_("“%(value)s” is not a phone number") % {"value": raw}) from None
-    if not phonenumbers.is_valid_number(parsed):
+    if parsed.country_code != 84 or not phonenumbers.is_valid_number(parsed):
         raise PhoneError(_("“%(value)s” is not a valid Vietnamese phone number") % {"value": raw})
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -9,7 +9,7 @@ from lantoa.core import selectors
 from lantoa.core.exports import table_response
 from lantoa.core.forms import AuditFilterForm
 from lantoa.core.navigation import SECTION_BY_KEY
-from lantoa.core.text import format_date
+from lantoa.core.templatetags.vn import vn_datetime
 
 
 @login_required
@@ -46,17 +46,17 @@ def audit_list(request):
     if fmt in ("xlsx", "csv"):
         rows = (
             [
-                format_date(a.at) + a.at.strftime(" %H:%M"),
-                a.actor_name,
-                a.get_action_display(),
-                a.verb,
-                a.target_type,
-                a.target_id,
-                a.target_repr,
-                "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in a.changes.items()),
-                a.note,
+                vn_datetime(row["entry"].at),
+                row["actor"],
+                row["entry"].get_action_display(),
+                row["verb"],
+                row["type_label"],
+                row["entry"].target_id,
+                row["entry"].target_repr,
+                "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in row["changes"]),
+                row["entry"].note,
             ]
-            for a in qs[:50000]
+            for row in selectors.audit_rows(qs[:50000])
         )
         return table_response(
             fmt,
@@ -68,4 +68,8 @@ def audit_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "rows": selectors.audit_rows(page), "query": query.urlencode()},
+    )

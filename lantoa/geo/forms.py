@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.forms import VNDateField
+
 
 class HamletForm(forms.Form):
     name = forms.CharField(label=_("Hamlet name"), max_length=150)
     division_type = forms.ChoiceField(
         label=_("Type"), choices=[("ấp", "ấp"), ("khóm", "khóm"), ("tổ dân phố", "tổ dân phố")]
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    valid_from = VNDateField(label=_("Valid from"), required=False)
 
 
 class HamletImportForm(forms.Form):
@@ -29,6 +29,4 @@ class HamletImportForm(forms.Form):
 
 class AreaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    on = forms.DateField(
-        label=_("In force on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = VNDateField(label=_("In force on"), required=False)

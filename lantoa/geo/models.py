@@ -31,7 +31,7 @@ class Area(models.Model):
     source = models.CharField(_("source"), max_length=60, blank=True)
 
     class Meta:
-        ordering = ["level", "name"]
+        ordering = ["level", "search_key"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         constraints = [

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, snapshot
-from lantoa.core.sheets import SheetError, find_header, read_table
-from lantoa.core.text import nfc, parse_date, search_key
+from lantoa.core.sheets import SheetError, data_rows, find_header, read_table
+from lantoa.core.text import format_date, nfc, parse_date, search_key
 from lantoa.geo.models import Area, AreaSuccession
 
 HAMLET_TYPES = {
@@ -28,6 +28,22 @@ def _hamlet_type(text: str) -> str | None:
     return HAMLET_TYPES.get(key)
 
 
+def _hamlet_date_error(commune: Area, valid_from: dt.date | None) -> str | None:
+    if valid_from is None:
+        return None
+    if commune.valid_to and valid_from > commune.valid_to:
+        return _("%(commune)s ended on %(date)s; a hamlet cannot start after that.") % {
+            "commune": commune.name,
+            "date": format_date(commune.valid_to),
+        }
+    if commune.valid_from and valid_from < commune.valid_from:
+        return _("%(commune)s starts on %(date)s; a hamlet cannot start before that.") % {
+            "commune": commune.name,
+            "date": format_date(commune.valid_from),
+        }
+    return None
+
+
 @transaction.atomic
 def hamlet_create(
     *, actor, commune: Area, name: str, division_type: str = "ấp", valid_from: dt.date | None = None
@@ -42,6 +58,9 @@ def hamlet_create(
         raise ValidationError(
             {"division_type": _("Type “%(type)s” is not valid (ấp, khóm, tổ dân phố…).") % {"type": division_type}}
         )
+    date_error = _hamlet_date_error(commune, valid_from)
+    if date_error:
+        raise ValidationError({"valid_from": date_error})
     if Area.objects.filter(parent=commune, level=Area.Level.HAMLET, search_key=search_key(name)).exists():
         raise ValidationError(
             {"name": _("%(commune)s already has “%(name)s”.") % {"commune": commune.name, "name": name}}
@@ -111,7 +130,7 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
     existing = set(
         Area.objects.filter(parent__in=communes, level=Area.Level.HAMLET).values_list("parent_id", "search_key")
     )
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for offset, row in data_rows(rows, header_index):
 
         def cell(field, row=row):
             col = cols.get(field)
@@ -120,8 +139,6 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
         commune_text, name = cell("commune"), cell("name")
         if not commune_text and not name:
             continue
-        if search_key(commune_text).startswith("tong cong"):
-            break
         commune = by_key.get(commune_text) or by_key.get(search_key(commune_text))
         if commune is None:
             errors.append(
@@ -145,6 +162,10 @@ def hamlets_import(*, actor, data: bytes, filename: str, communes: list[Area]) -
                 valid_from = parse_date(cell("valid_from"))
             except ValueError as exc:
                 errors.append(RowError(offset, "Hiệu lực từ", str(exc)))
+                continue
+            date_error = _hamlet_date_error(commune, valid_from)
+            if date_error:
+                errors.append(RowError(offset, "Hiệu lực từ", date_error))
                 continue
         key = (commune.id, search_key(name))
         if key in seen:

@@ -2,32 +2,33 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.accounts.roles import Role
+from lantoa.core.forms import VNDateField, vn_date_formfield
 from lantoa.orgs.models import Unit
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + list(Unit.Kind.choices))
-    on = forms.DateField(label=_("Active on"), required=False, widget=DATE)
+    on = VNDateField(label=_("Active on"), required=False)
+    show_closed = forms.BooleanField(label=_("Include closed units"), required=False)
 
 
 class UnitForm(forms.ModelForm):
+    formfield_callback = vn_date_formfield
+
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "kind", "parent", "area", "valid_from", "note"]
-        widgets = {"valid_from": DATE}
 
 
 class UnitRenameForm(forms.Form):
     new_name = forms.CharField(label=_("New name"), max_length=200)
     short_name = forms.CharField(label=_("New short name"), max_length=60, required=False)
-    on = forms.DateField(label=_("Name in force from"), widget=DATE)
+    on = VNDateField(label=_("Name in force from"))
 
 
 class UnitCloseForm(forms.Form):
-    on = forms.DateField(label=_("First day without the unit"), widget=DATE)
+    on = VNDateField(label=_("First day without the unit"))
     merged_into = forms.ModelChoiceField(
         label=_("Merged into (optional)"), queryset=Unit.objects.none(), required=False
     )

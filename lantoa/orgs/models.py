@@ -52,7 +52,7 @@ class Unit(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["search_key"]  # accent-free: Vietnamese order, not code-point order
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [

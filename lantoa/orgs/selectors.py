@@ -2,18 +2,21 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from lantoa.core import clock
 from lantoa.core.text import search_key
 from lantoa.orgs.access import get_scoped_or_404, scope_queryset
 from lantoa.orgs.models import Membership, Unit
 
 
-def unit_list(*, user, q: str = "", kind: str = "", on: dt.date | None = None) -> QuerySet:
+def unit_list(*, user, q: str = "", kind: str = "", on: dt.date | None = None, show_closed: bool = False) -> QuerySet:
+    """Units the user may see; by default those active today (or on `on`)."""
     qs = scope_queryset(Unit.objects.select_related("area", "parent", "merged_into"), user, unit_field="id")
     if q:
         qs = qs.filter(search_key__contains=search_key(q))
     if kind:
         qs = qs.filter(kind=kind)
-    if on:
+    if on or not show_closed:
+        on = on or clock.today()
         qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import ORG_EDITORS, PERSONAL_DATA_READERS, has_role
 from lantoa.core.exports import table_response
-from lantoa.core.selectors import audit_for
+from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date, mask_phone
 from lantoa.orgs import selectors, services
 from lantoa.orgs.access import user_unit
@@ -81,7 +81,7 @@ def unit_detail(request, pk):
             "merged_from": unit.merged_from.all(),
             "former_names": unit.former_names.all(),
             "can_edit": has_role(request.user, ORG_EDITORS),
-            "history": audit_for(user=request.user, obj=unit)[:20],
+            "history": audit_rows(audit_for(user=request.user, obj=unit)[:20]),
         },
     )
 

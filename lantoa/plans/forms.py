@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.forms import vn_date_formfield
 from lantoa.plans.kpi import registry
 from lantoa.plans.models import Indicator, Plan, Target
 
@@ -15,6 +16,8 @@ class PlanCopyForm(forms.Form):
 
 
 class PlanForm(forms.ModelForm):
+    formfield_callback = vn_date_formfield
+
     class Meta:
         model = Plan
         fields = [
@@ -29,7 +32,6 @@ class PlanForm(forms.ModelForm):
             "document",
             "summary",
         ]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_document(self):
         from django.conf import settings

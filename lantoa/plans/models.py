@@ -147,6 +147,13 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.year}: {self.display}"
 
     @property
+    def extra_label(self) -> str:
+        """The plan's own wording when it says more than the figure ("05 - 10 cuộc", "80% (nội suy)")."""
+        from lantoa.plans.targets import wording_adds_to
+
+        return self.label if wording_adds_to(self.label, self.display) else ""
+
+    @property
     def display(self) -> str:
         from lantoa.plans.targets import target_display
 

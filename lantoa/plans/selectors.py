@@ -26,7 +26,7 @@ def plan_get(*, user, pk: int) -> Plan:
 
 def default_plan(*, user) -> Plan | None:
     plans = plan_list(user=user)
-    return plans.filter(is_default=True).first() or plans.first()
+    return plans.filter(is_default=True).first() or plans.filter(indicators__isnull=False).first()
 
 
 def indicators_with_targets(plan: Plan) -> list[Indicator]:

@@ -1,5 +1,6 @@
 """How a target reads, and how an actual value compares with it."""
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -11,6 +12,13 @@ def _num(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format_number(value, 0 if value == value.to_integral_value() else 1)
+
+
+def wording_adds_to(label: str, display: str) -> bool:
+    """True when the written target has words the figure lacks (units, "nội suy"…), not just "65%"."""
+    if not label or label.strip().lower() == display.strip().lower():
+        return False
+    return bool(re.search(r"[^\W\d_]", label.replace("%", "")))
 
 
 def target_display(target) -> str:
@@ -27,6 +35,8 @@ def target_display(target) -> str:
     if direction == "lte":
         return f"≤ {_num(target.max_value)}{suffix}"
     if target.min_value is not None:
+        if suffix and target.min_value == 100:
+            return "100%"  # "≥ 100%" reads oddly; the plan says "100%"
         return f"≥ {_num(target.min_value)}{suffix}"
     return target.label or "—"
 

@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import PLAN_EDITORS, has_role
+from lantoa.core import clock
 from lantoa.core.exports import table_response
-from lantoa.core.selectors import audit_for
+from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import PlanCopyForm, PlanForm, TargetForm
+from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Target
 
 
@@ -33,14 +35,20 @@ def dashboard(request):
         plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
     return render(
-        request, "plans/dashboard.html", {"plan": plan, "rows": rows, "plans": selectors.plan_list(user=request.user)}
+        request,
+        "plans/dashboard.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "plans": selectors.plan_list(user=request.user).filter(indicators__isnull=False).distinct(),
+        },
     )
 
 
 @login_required
 def plan_list(request):
-    plans = selectors.plan_list(user=request.user)
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_edit": has_role(request.user, PLAN_EDITORS)})
+    plans = selectors.plan_list(user=request.user).order_by("-is_default", "-start_year", "number")
+    return render(request, "plans/plan_list.html", {"plans": plans})
 
 
 @login_required
@@ -128,6 +136,7 @@ def indicator_detail(request, plan_pk, pk):
     plan = selectors.plan_get(user=request.user, pk=plan_pk)
     indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
     targets = indicator.targets.select_related("area", "unit").order_by("year", "area__name", "unit__name")
+    result = compute(indicator, min(max(clock.today().year, plan.start_year), plan.end_year), user=request.user)
     return render(
         request,
         "plans/indicator_detail.html",
@@ -135,8 +144,10 @@ def indicator_detail(request, plan_pk, pk):
             "plan": plan,
             "indicator": indicator,
             "targets": targets,
+            "computation": registry[indicator.computation],
+            "no_data_reason": result.no_data_reason,
             "can_edit": has_role(request.user, PLAN_EDITORS),
-            "history": audit_for(user=request.user, obj=indicator)[:20],
+            "history": audit_rows(audit_for(user=request.user, obj=indicator, related=targets)[:30]),
         },
     )
 

@@ -32,8 +32,11 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium` (as root). "
-                    "The browser tests must not be skipped.", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium` (as root). "
+            "The browser tests must not be skipped.",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -78,16 +78,19 @@ def test_coordinator_signs_in_and_reads_the_plan_targets(page, live_server, coor
     assert years == ["2022", "2023", "2024", "2025"]
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(18)
-    codes = [c.strip() for c in table.locator("tbody td.kpi-code").all_inner_texts()]
+    codes = [c.strip() for c in table.locator("tbody .kpi-code").all_inner_texts()]
     assert codes == EXPECTED_CODES
 
     def cell(code: str, year: int) -> str:
-        row = rows.filter(has=page.locator("td.kpi-code", has_text=re.compile(rf"^\s*{code}\s*$")))
+        row = rows.filter(has=page.locator(".kpi-code", has_text=re.compile(rf"^\s*{code}\s*$")))
         expect(row).to_have_count(1)
-        return row.locator("td.num").nth(years.index(str(year))).inner_text().strip()
+        return row.locator("td.num").nth(years.index(str(year))).locator(".target").inner_text().strip()
 
     assert cell("T3", 2025) == "≥ 65%"
     assert cell("M4", 2022) == "5–10"
+    # The plan's own wording is shown under the figure where it says more ("cuộc").
+    m4 = rows.filter(has=page.locator(".kpi-code", has_text=re.compile(r"^\s*M4\s*$")))
+    expect(m4.locator("td.num").first).to_contain_text("05 - 10 cuộc")
 
     # Screenshots of the plan page on a phone and on an office PC.
     page.set_viewport_size(PHONE)
@@ -131,8 +134,9 @@ def test_wrong_password_then_throttled(page, live_server, coordinator_user, sett
     expect(page).to_have_url(re.compile(rf"{re.escape(LOGIN_PATH)}\?next="))
 
 
-def test_one_time_password_goes_to_the_password_page_first(page, live_server, transactional_db, default_data,
-                                                          make_user):
+def test_one_time_password_goes_to_the_password_page_first(
+    page, live_server, transactional_db, default_data, make_user
+):
     user = make_user(Role.COORDINATOR, "hn-ldtbxh", password=PASSWORD, must_change_password=True)
 
     sign_in(page, live_server, user.username, PASSWORD)

@@ -6,9 +6,18 @@ import unicodedata
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from lantoa.core.sheets import SheetError, find_header, read_table
 from lantoa.core.text import normalize_phone
+
+
+@pytest.fixture(autouse=True, scope="module")
+def vietnamese():
+    """Messages are checked in Vietnamese, whatever language an earlier test left active."""
+    with translation.override("vi"):
+        yield
+
 
 REQUIRED = {
     "name": ["Họ và tên", "Họ tên"],
@@ -114,8 +123,12 @@ def test_read_table_xlsx_cells_as_text(office_xlsx):
 
 
 def test_read_table_xlsx_strips_cell_text():
-    data = office_workbook(header_row=["Họ và tên", "Số điện thoại"], data_rows=[["  Võ Thị Sáu  ", " 0912345678 "]],
-                           title=False, numbering=False)
+    data = office_workbook(
+        header_row=["Họ và tên", "Số điện thoại"],
+        data_rows=[["  Võ Thị Sáu  ", " 0912345678 "]],
+        title=False,
+        numbering=False,
+    )
     rows = read_table(data, "a.xlsx")
     assert rows == [["Họ và tên", "Số điện thoại"], ["Võ Thị Sáu", "0912345678"]]
 

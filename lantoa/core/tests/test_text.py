@@ -6,6 +6,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,9 +22,15 @@ from lantoa.core.text import (
     search_key,
 )
 
-VIETNAMESE_LETTERS = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def vietnamese():
+    """Messages are checked in Vietnamese, whatever language an earlier test left active."""
+    with translation.override("vi"):
+        yield
+
+
+VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 
 
 def nfd(text: str) -> str:

@@ -13,8 +13,16 @@ from lantoa.geo.models import Area, AreaSuccession
 
 HONG_NGU_CODES = {"29956", "29962", "29971", "29974", "29977", "29980", "29983", "29992", "29995", "29998"}
 HONG_NGU_NAMES = {
-    "Xã Thường Phước 1", "Xã Thường Thới Hậu A", "Thị trấn Thường Thới Tiền", "Xã Thường Phước 2",
-    "Xã Thường Lạc", "Xã Long Khánh A", "Xã Long Khánh B", "Xã Long Thuận", "Xã Phú Thuận B", "Xã Phú Thuận A",
+    "Xã Thường Phước 1",
+    "Xã Thường Thới Hậu A",
+    "Thị trấn Thường Thới Tiền",
+    "Xã Thường Phước 2",
+    "Xã Thường Lạc",
+    "Xã Long Khánh A",
+    "Xã Long Khánh B",
+    "Xã Long Thuận",
+    "Xã Phú Thuận B",
+    "Xã Phú Thuận A",
 }
 CURRENT_NAMES = {"Xã Thường Phước", "Phường Thường Lạc", "Xã Long Khánh", "Xã Long Phú Thuận", "Xã Tân Long"}
 
@@ -41,8 +49,8 @@ def snapshot_tree():
 
 
 def test_reform_dates():
-    assert REFORM_DATE == dt.date(2025, 7, 1)
-    assert LEGACY_END == dt.date(2025, 6, 30)
+    assert dt.date(2025, 7, 1) == REFORM_DATE
+    assert dt.date(2025, 6, 30) == LEGACY_END
 
 
 def test_legacy_dong_thap_and_hong_ngu(default_data):
@@ -121,7 +129,8 @@ def test_long_khanh_a_and_b_merge_into_long_khanh(default_data):
         assert not succession.partial
         assert AreaSuccession.objects.filter(predecessor=legacy_commune(old)).count() == 1
     assert set(long_khanh.predecessions.values_list("predecessor__name", flat=True)) == {
-        "Xã Long Khánh A", "Xã Long Khánh B"
+        "Xã Long Khánh A",
+        "Xã Long Khánh B",
     }
 
 
@@ -144,7 +153,8 @@ def test_every_legacy_commune_has_exactly_one_primary_successor(default_data):
 def test_thuong_lac_merges(default_data):
     thuong_lac = current_commune("Phường Thường Lạc")
     assert set(thuong_lac.predecessions.values_list("predecessor__name", flat=True)) == {
-        "Xã Thường Lạc", "Xã Thường Thới Hậu A"
+        "Xã Thường Lạc",
+        "Xã Thường Thới Hậu A",
     }
 
 
@@ -229,7 +239,8 @@ def test_load_current_only_some_wards(db):
     report = load_current(1, ward_codes={4, 8})
     assert report.created == 3
     assert set(Area.objects.filter(level=Area.Level.COMMUNE).values_list("name", flat=True)) == {
-        "Phường Ba Đình", "Phường Ngọc Hà"
+        "Phường Ba Đình",
+        "Phường Ngọc Hà",
     }
 
 

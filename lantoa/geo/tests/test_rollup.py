@@ -89,8 +89,12 @@ def test_rollup_of_a_commune_at_hamlet_level_is_none(default_data):
 def test_ancestor_and_path(hamlets):
     long_hoa = hamlets["long_hoa"]
     assert ancestor_at_level(long_hoa, Area.Level.DISTRICT) == district()
-    assert [a.name for a in area_path(long_hoa)] == ["Tỉnh Đồng Tháp", "Huyện Hồng Ngự", "Xã Long Khánh A",
-                                                     "Ấp Long Hòa"]
+    assert [a.name for a in area_path(long_hoa)] == [
+        "Tỉnh Đồng Tháp",
+        "Huyện Hồng Ngự",
+        "Xã Long Khánh A",
+        "Ấp Long Hòa",
+    ]
 
 
 # --- rollup_source_ids / predecessor_ids / descendant_ids ---------------------------------------------
@@ -128,8 +132,11 @@ def test_rollup_source_ids_of_current_province_covers_all_of_hong_ngu(hamlets):
 
 def test_predecessor_ids(default_data):
     lk = current_commune("Xã Long Khánh")
-    assert predecessor_ids([lk.id]) == {lk.id, legacy_commune("Xã Long Khánh A").id,
-                                        legacy_commune("Xã Long Khánh B").id}
+    assert predecessor_ids([lk.id]) == {
+        lk.id,
+        legacy_commune("Xã Long Khánh A").id,
+        legacy_commune("Xã Long Khánh B").id,
+    }
     assert predecessor_ids([]) == set()
 
 
@@ -141,7 +148,8 @@ def test_descendant_ids(hamlets):
     assert len(ids) == 1 + 1 + 10 + 3
     assert ids == legacy
     assert descendant_ids([legacy_commune("Xã Long Khánh A").id]) == {
-        legacy_commune("Xã Long Khánh A").id, hamlets["long_hoa"].id
+        legacy_commune("Xã Long Khánh A").id,
+        hamlets["long_hoa"].id,
     }
     assert descendant_ids([]) == set()
 
@@ -186,5 +194,4 @@ def test_area_list_filters_by_date_and_accentless_query(default_data):
     in_2026 = area_list(level=Area.Level.COMMUNE, on=dt.date(2026, 1, 1))
     assert sorted(a.name for a in in_2026) == sorted(CURRENT_NAMES)
     assert [a.name for a in area_list(q="long khanh", on=dt.date(2026, 1, 1))] == ["Xã Long Khánh"]
-    assert {a.name for a in area_list(q="LONG KHÁNH", on=dt.date(2024, 1, 1))} == {"Xã Long Khánh A",
-                                                                                   "Xã Long Khánh B"}
+    assert {a.name for a in area_list(q="LONG KHÁNH", on=dt.date(2024, 1, 1))} == {"Xã Long Khánh A", "Xã Long Khánh B"}

@@ -50,17 +50,19 @@ def test_hamlet_import_view_all_or_nothing(client, coordinator):
     commune = current_commune("Xã Long Khánh")
     url = reverse("geo:hamlet_import", args=[commune.pk])
     client.force_login(coordinator)
-    bad = SimpleUploadedFile("ap.xlsx", _sheet([[1, "Long Khánh", "Ấp Long Thạnh", "ấp"],
-                                                [2, "Long Khánh", "", "ấp"]]))
+    bad = SimpleUploadedFile("ap.xlsx", _sheet([[1, "Long Khánh", "Ấp Long Thạnh", "ấp"], [2, "Long Khánh", "", "ấp"]]))
     response = client.post(url, {"file": bad}, follow=True)
     html = response.content.decode()
     assert "Dòng 5, cột Tên ấp/khóm" in html
     assert not Area.objects.filter(parent=commune).exists()
-    good = SimpleUploadedFile("ap.xlsx", _sheet([[1, "Long Khánh", "Ấp Long Thạnh", "ấp"],
-                                                 [2, "29983", "Khóm 1", "khóm"]]))
+    good = SimpleUploadedFile(
+        "ap.xlsx", _sheet([[1, "Long Khánh", "Ấp Long Thạnh", "ấp"], [2, "29983", "Khóm 1", "khóm"]])
+    )
     client.post(url, {"file": good})
     assert set(Area.objects.filter(parent=commune).values_list("name", "division_type")) == {
-        ("Ấp Long Thạnh", "ấp"), ("Khóm 1", "khóm")}
+        ("Ấp Long Thạnh", "ấp"),
+        ("Khóm 1", "khóm"),
+    }
 
 
 def test_area_list_export_and_search(client, coordinator):
