@@ -3,6 +3,7 @@ import re
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -87,48 +88,66 @@ VERB_LABELS = {
     "admin_delete": _("deleted in administration"),
 }
 
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _value(value):
+def _value(value, field=None, cache=None):
+    """A stored value as a person reads it: choices by their label, related records by name,
+    dates as dd/mm/yyyy, times in local time."""
     if value is None or value == "":
         return "∅"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
-    if isinstance(value, str):
-        m = _ISO_DATETIME.match(value)
-        if m and len(value) >= 10:
-            y, mo, d, h, mi = m.groups()
-            return f"{d}/{mo}/{y}" + (f" {h}:{mi}" if h else "")
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.is_relation and field.many_to_one and cache is not None:
+        key = (field.related_model, value)
+        if key not in cache:
+            obj = field.related_model._default_manager.filter(pk=value).first()
+            cache[key] = str(obj) if obj is not None else f"#{value}"
+        return cache[key]
+    if isinstance(value, str) and _ISO.match(value):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return parsed.strftime("%d/%m/%Y")
+        if timezone.is_aware(parsed):
+            parsed = timezone.localtime(parsed)
+        return parsed.strftime("%d/%m/%Y %H:%M")
     return value
 
 
+HIDDEN_FIELDS = {"id", "search_key", "search_text"}
+
+
 def audit_rows(entries) -> list[dict]:
-    """Audit records as people read them: record type and field names in words, dates as dd/mm/yyyy."""
+    """Audit records as people read them: record type and field names in words, values by label."""
     from django.apps import apps
 
     rows = []
+    cache: dict = {}
     for entry in entries:
         try:
             model = apps.get_model(entry.target_type)
             type_label = str(model._meta.verbose_name).capitalize()
         except (LookupError, ValueError):
             model, type_label = None, entry.target_type
+        created = entry.action == AuditLog.Action.CREATE
         changes = []
         for name, (old, new) in entry.changes.items():
-            label = name
+            if name in HIDDEN_FIELDS or (created and new in (None, "", False)):
+                continue
+            field = None
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(name).verbose_name)
+                    field = model._meta.get_field(name)
                 except Exception:  # a field since removed keeps its code name
-                    label = name
+                    field = None
+            label = str(field.verbose_name) if field is not None else name
             changes.append(
-                {
-                    "field": label,
-                    "old": _value(old),
-                    "new": _value(new),
-                    "created": entry.action == AuditLog.Action.CREATE,
-                }
+                {"field": label, "old": _value(old, field, cache), "new": _value(new, field, cache), "created": created}
             )
         actor = entry.actor_name if entry.actor_name != "system" else gettext("system")
         rows.append(
@@ -137,6 +156,7 @@ def audit_rows(entries) -> list[dict]:
                 "type_label": type_label,
                 "changes": changes,
                 "actor": actor,
+                "created": created,
                 "verb": VERB_LABELS.get(entry.verb, entry.verb),
             }
         )
