@@ -17,6 +17,7 @@ class Job:
     task: str  # dotted path of a django.tasks task
     daily_at: dt.time | None = None  # local time
     every_minutes: int | None = None
+    backend: str | None = None  # a task backend alias other than "default"
 
     def slot(self, now: dt.datetime) -> str | None:
         """The slot `now` falls in, or None when the job is not due yet today."""
@@ -44,7 +45,8 @@ def enqueue_due(now: dt.datetime | None = None, jobs: list[Job] | None = None) -
         try:
             with transaction.atomic():
                 run = ScheduledRun.objects.create(job=job.name, slot=slot)
-                result = import_string(job.task).enqueue()
+                task = import_string(job.task)
+                result = (task.using(backend=job.backend) if job.backend else task).enqueue()
                 run.task_id = str(getattr(result, "id", ""))[:64]
                 run.save(update_fields=["task_id"])
         except IntegrityError:
