@@ -31,9 +31,10 @@ setup: $(VENV)/.installed-run
 run: setup
 	PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
 
-# Code checks, then the test suite (SQLite; PostgreSQL too when DATABASE_URL is set).
+# Code checks, then the test suite on SQLite and on a throw-away PostgreSQL (SKIP_POSTGRES=1 skips it;
+# DATABASE_URL=… uses an existing one). Extra pytest arguments: make test ARGS="-k plan".
 test: $(VENV)/.installed-dev
-	@bash scripts/test.sh
+	@bash scripts/test.sh $(ARGS)
 
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -78,6 +78,7 @@ if [ "${SKIP_CHECKS:-}" = "1" ]; then
 else
     step "Code checks"
     $RUFF check . || fail "ruff" "ruff check found problems (try: $RUFF check --fix .)"
+    $RUFF format --check . || fail "ruff format" "files are not formatted (run: $RUFF format .)"
     $PY manage.py makemigrations --check --dry-run \
         || fail "migrations" "models changed without a migration (run: $PY manage.py makemigrations)"
     $PY manage.py compilemessages --ignore=.venv --verbosity 0 \
