@@ -32,6 +32,15 @@ def vn_date_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+def apply_validation_error(form, exc) -> None:
+    """Show a service's ValidationError on the form: under the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     actor = forms.CharField(label=_("By"), required=False)

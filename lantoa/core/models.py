@@ -3,6 +3,35 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def valid_on(day, prefix: str = "") -> models.Q:
+    """Rows of a dated model (see `Dated`) in force on `day`; `prefix` reaches a related one ("unit__")."""
+    return (models.Q(**{f"{prefix}valid_from__isnull": True}) | models.Q(**{f"{prefix}valid_from__lte": day})) & (
+        models.Q(**{f"{prefix}valid_to__isnull": True}) | models.Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+class Dated(models.Model):
+    """Something in force for a period: an area, a unit, someone's posting. Empty ends are open."""
+
+    valid_from = models.DateField(_("from"), null=True, blank=True, help_text=_("Leave empty if not known"))
+    valid_to = models.DateField(_("until"), null=True, blank=True, help_text=_("Leave empty while in force"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("The end date must be after the start date."),
+            )
+        ]
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
 class AuditLog(models.Model):
     """One row per write: who, when, what, and each changed field as [old, new]."""
 

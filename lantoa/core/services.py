@@ -100,6 +100,25 @@ def save_with_audit(*, actor, obj: models.Model, verb: str = "", note: str = "",
     return obj
 
 
+def update_with_audit(*, actor, obj: models.Model, verb: str, audit_note: str = "", source: str = "app", **fields):
+    """Set `fields` on an existing record, save just those, and audit old → new (`audit_note` goes with it)."""
+    before = snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(fields))
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=obj,
+        before=before,
+        after=snapshot(obj),
+        verb=verb,
+        note=audit_note,
+        source=source,
+    )
+    return obj
+
+
 def delete_with_audit(*, actor, obj: models.Model, verb: str = "", note: str = "", source: str = "app"):
     before = snapshot(obj)
     audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=obj, before=before, verb=verb, note=note, source=source)

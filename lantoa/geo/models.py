@@ -2,8 +2,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.models import Dated
 
-class Area(models.Model):
+
+class Area(Dated):
     """An administrative area for a period of time. A reorganisation closes it and links successors."""
 
     class Level(models.IntegerChoices):
@@ -25,33 +27,22 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: since before records"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: still in force"))
     search_key = models.CharField(max_length=150, editable=False, db_index=True)
     source = models.CharField(_("source"), max_length=60, blank=True)
 
-    class Meta:
+    class Meta(Dated.Meta):
         ordering = ["level", "search_key"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         constraints = [
+            *Dated.Meta.constraints,
             models.UniqueConstraint(
                 fields=["level", "code", "valid_from"], condition=~Q(code=""), name="geo_area_code_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="geo_area_valid_range",
-                violation_error_message=_("The end date must be after the start date."),
             ),
         ]
 
     def __str__(self):
         return self.name
-
-    def is_valid_on(self, day) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class AreaSuccession(models.Model):

@@ -3,8 +3,9 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from lantoa.core.models import valid_on
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area, AreaSuccession
 
@@ -23,12 +24,6 @@ def area_list(
     if q:
         qs = qs.filter(search_key__contains=search_key(q))
     return qs
-
-
-def valid_on(day: dt.date, prefix: str = "") -> Q:
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
-    )
 
 
 def descendant_ids(area_ids: Iterable[int]) -> set[int]:

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from lantoa.accounts.roles import SEES_ALL, role_of
 from lantoa.core import clock
+from lantoa.core.models import valid_on
 from lantoa.geo.models import Area
 from lantoa.geo.selectors import descendant_ids, predecessor_ids
 from lantoa.orgs.models import Membership, Unit
@@ -38,13 +39,7 @@ def current_membership(user, on: dt.date | None = None) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     day = on or clock.today()
-    return (
-        Membership.objects.select_related("unit", "unit__area")
-        .filter(user=user)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .first()
-    )
+    return Membership.objects.select_related("unit", "unit__area").filter(valid_on(day), user=user).first()
 
 
 def user_unit(user) -> Unit | None:

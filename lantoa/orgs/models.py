@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.models import Dated
 from lantoa.geo.models import Area
 
 
-class Unit(models.Model):
+class Unit(Dated):
     """An office, organisation or commune People's Committee taking part in a plan (§VII)."""
 
     class Kind(models.TextChoices):
@@ -38,8 +39,6 @@ class Unit(models.Model):
         related_name="children",
     )
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="units")
-    valid_from = models.DateField(_("active from"), null=True, blank=True)
-    valid_to = models.DateField(_("active until"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -51,25 +50,13 @@ class Unit(models.Model):
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
     note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Dated.Meta):
         ordering = ["search_key"]  # accent-free: Vietnamese order, not code-point order
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="orgs_unit_valid_range",
-                violation_error_message=_("The end date must be after the start date."),
-            ),
-        ]
 
     def __str__(self):
         return self.name
-
-    def is_active_on(self, day) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class UnitName(models.Model):
@@ -89,20 +76,19 @@ class UnitName(models.Model):
         return f"{self.name} (→ {self.valid_to:%d/%m/%Y})"
 
 
-class Membership(models.Model):
+class Membership(Dated):
     """A user working in a unit for a period."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
     position = models.CharField(_("position"), max_length=120, blank=True)
-    valid_from = models.DateField(_("from"), null=True, blank=True)
-    valid_to = models.DateField(_("until"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Dated.Meta):
         ordering = ["-valid_from"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
+            *Dated.Meta.constraints,
             models.UniqueConstraint(
                 fields=["user"], condition=Q(valid_to__isnull=True), name="orgs_one_open_membership"
             ),

@@ -1,8 +1,9 @@
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from lantoa.core import clock
+from lantoa.core.models import valid_on
 from lantoa.core.text import search_key
 from lantoa.orgs.access import get_scoped_or_404, scope_queryset
 from lantoa.orgs.models import Membership, Unit
@@ -17,9 +18,7 @@ def unit_list(*, user, q: str = "", kind: str = "", on: dt.date | None = None, s
         qs = qs.filter(kind=kind)
     if on or not show_closed:
         on = on or clock.today()
-        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
+        qs = qs.filter(valid_on(on))
     return qs
 
 

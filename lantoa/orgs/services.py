@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lantoa.accounts.roles import Role
 from lantoa.core import clock
 from lantoa.core.models import AuditLog
-from lantoa.core.services import audit_log, save_with_audit, snapshot
+from lantoa.core.services import audit_log, save_with_audit, snapshot, update_with_audit
 from lantoa.core.text import format_date, nfc, search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Membership, Unit, UnitName
@@ -37,30 +37,24 @@ def unit_rename(*, actor, unit: Unit, new_name: str, on: dt.date, short_name: st
     """The unit is called `new_name` from `on`; the old name is kept with the date it ended."""
     new_name = nfc(new_name)
     if not new_name:
-        raise ValidationError({"name": _("The new name must not be empty.")})
+        raise ValidationError({"new_name": _("The new name must not be empty.")})
     if new_name == unit.name:
-        raise ValidationError({"name": _("The new name is the same as the current one.")})
+        raise ValidationError({"new_name": _("The new name is the same as the current one.")})
     last = unit.former_names.order_by("-valid_to").first()
     start = (last.valid_to + dt.timedelta(days=1)) if last else unit.valid_from
     if start and on <= start:
         raise ValidationError({"on": _("The rename date must be after the current name took effect.")})
-    before = snapshot(unit)
     UnitName.objects.create(unit=unit, name=unit.name, valid_from=start, valid_to=on - dt.timedelta(days=1))
-    unit.name = new_name
-    if short_name is not None:
-        unit.short_name = nfc(short_name)
-    unit.search_key = search_key(f"{unit.name} {unit.short_name}")
-    unit.save()
-    audit_log(
+    short = nfc(short_name) if short_name is not None else unit.short_name
+    return update_with_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
         obj=unit,
-        before=before,
-        after=snapshot(unit),
         verb="unit_rename",
-        note=f"từ {on:%d/%m/%Y}",
+        audit_note=format_date(on),
+        name=new_name,
+        short_name=short,
+        search_key=search_key(f"{new_name} {short}"),
     )
-    return unit
 
 
 def unit_name_on(unit: Unit, day: dt.date) -> str:
@@ -83,39 +77,23 @@ def unit_close(*, actor, unit: Unit, on: dt.date, merged_into: Unit | None = Non
     if merged_into is not None:
         if merged_into.pk == unit.pk:
             raise ValidationError({"merged_into": _("A unit cannot be merged into itself.")})
-        if not merged_into.is_active_on(on):
+        if not merged_into.is_valid_on(on):
             raise ValidationError(
                 {
                     "merged_into": _("%(unit)s is not active on %(date)s.")
                     % {"unit": merged_into.name, "date": format_date(on)}
                 }
             )
-    before = snapshot(unit)
-    unit.valid_to = last_day
-    unit.merged_into = merged_into
-    if note:
-        unit.note = (unit.note + "\n" + nfc(note)).strip()
-    unit.save()
-    audit_log(
+    update_with_audit(
         actor=actor,
-        action=AuditLog.Action.UPDATE,
         obj=unit,
-        before=before,
-        after=snapshot(unit),
         verb="unit_merge" if merged_into else "unit_close",
+        valid_to=last_day,
+        merged_into=merged_into,
+        note=(unit.note + "\n" + nfc(note)).strip() if note else unit.note,
     )
     for membership in Membership.objects.filter(unit=unit, valid_to__isnull=True):
-        m_before = snapshot(membership)
-        membership.valid_to = last_day
-        membership.save(update_fields=["valid_to"])
-        audit_log(
-            actor=actor,
-            action=AuditLog.Action.UPDATE,
-            obj=membership,
-            before=m_before,
-            after=snapshot(membership),
-            verb="membership_end",
-        )
+        update_with_audit(actor=actor, obj=membership, verb="membership_end", valid_to=last_day)
         if merged_into is not None:
             membership_assign(
                 actor=actor, user=membership.user, unit=merged_into, position=membership.position, valid_from=on
@@ -150,19 +128,10 @@ def membership_assign(
             }
         )
     for old in Membership.objects.filter(user=user, valid_to__isnull=True):
-        before = snapshot(old)
-        old.valid_to = (valid_from - dt.timedelta(days=1)) if valid_from else clock.today()
-        if old.valid_from and old.valid_to < old.valid_from:
-            old.valid_to = old.valid_from
-        old.save(update_fields=["valid_to"])
-        audit_log(
-            actor=actor,
-            action=AuditLog.Action.UPDATE,
-            obj=old,
-            before=before,
-            after=snapshot(old),
-            verb="membership_end",
-        )
+        last_day = (valid_from - dt.timedelta(days=1)) if valid_from else clock.today()
+        if old.valid_from and last_day < old.valid_from:
+            last_day = old.valid_from
+        update_with_audit(actor=actor, obj=old, verb="membership_end", valid_to=last_day)
     membership = Membership(user=user, unit=unit, position=nfc(position), valid_from=valid_from, valid_to=valid_to)
     return save_with_audit(actor=actor, obj=membership, verb="membership_assign")
 

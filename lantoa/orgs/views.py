@@ -7,20 +7,13 @@ from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import ORG_EDITORS, PERSONAL_DATA_READERS, has_role
 from lantoa.core.exports import table_response
+from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date, mask_phone
 from lantoa.orgs import selectors, services
 from lantoa.orgs.access import user_unit
 from lantoa.orgs.forms import StaffAccountForm, UnitCloseForm, UnitFilterForm, UnitForm, UnitRenameForm
 from lantoa.orgs.models import Unit
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _editor_or_404(user):
@@ -95,7 +88,7 @@ def unit_edit(request, pk=None):
         try:
             unit = services.unit_save(actor=request.user, unit=form.save(commit=False))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The unit has been saved."))
             return redirect("orgs:detail", pk=unit.pk)
@@ -116,7 +109,7 @@ def unit_rename(request, pk):
                 actor=request.user, unit=unit, new_name=d["new_name"], on=d["on"], short_name=d["short_name"] or None
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The unit has been renamed; the former name is kept in its history."))
             return redirect("orgs:detail", pk=unit.pk)
@@ -133,7 +126,7 @@ def unit_close(request, pk):
         try:
             services.unit_close(actor=request.user, unit=unit, on=d["on"], merged_into=d["merged_into"], note=d["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The unit has been closed."))
             return redirect("orgs:detail", pk=unit.pk)
@@ -149,7 +142,7 @@ def staff_add(request, pk):
         try:
             user, password = services.staff_account_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return render(request, "orgs/staff_created.html", {"unit": unit, "new_user": user, "password": password})
     return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "title": _("New account in this unit")})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lantoa.accounts.roles import PLAN_EDITORS, has_role
 from lantoa.core import clock
 from lantoa.core.exports import table_response
+from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import PlanCopyForm, PlanForm, TargetForm
@@ -18,14 +19,6 @@ from lantoa.plans.models import Target
 def _require_editor(user):
     if not has_role(user, PLAN_EDITORS):
         raise Http404
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -107,7 +100,7 @@ def plan_edit(request, pk):
             services.plan_save(actor=request.user, plan=form.save(commit=False))
             form.save_m2m()
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The plan has been saved."))
             return redirect("plans:detail", pk=plan.pk)
@@ -124,7 +117,7 @@ def plan_copy(request, pk):
         try:
             new = services.plan_copy(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The plan has been copied. Review the targets of the new period."))
             return redirect("plans:detail", pk=new.pk)
@@ -170,7 +163,7 @@ def target_edit(request, plan_pk, indicator_pk, pk=None):
             try:
                 services.target_save(actor=request.user, target=form.save(commit=False))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The target has been saved."))
                 return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
