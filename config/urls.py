@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("lantoa.accounts.urls")),
-    path("areas/", include("lantoa.geo.urls")),
+    path("areas/", include("lantoa.orgs.area_urls")),
     path("units/", include("lantoa.orgs.urls")),
     path("plans/", include("lantoa.plans.urls")),
     path("", include("lantoa.core.urls")),

@@ -3,7 +3,9 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from lantoa.core.models import valid_on
 from lantoa.core.text import search_key
@@ -36,6 +38,18 @@ def descendant_ids(area_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def ancestor_ids(area_ids: Iterable[int]) -> set[int]:
+    """The areas and every area above them."""
+    found = set(area_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(Area.objects.filter(id__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)) - found
+        )
+        found |= frontier
+    return found
+
+
 def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
     """Areas whose records roll up (through primary links, transitively) into the given ones."""
     found = set(area_ids)
@@ -43,9 +57,10 @@ def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
     while frontier:
         frontier = (
             set(
-                AreaSuccession.objects.filter(successor_id__in=frontier, primary=True).values_list(
-                    "predecessor_id", flat=True
-                )
+                # Only areas that closed: one that gave up part of itself and lives on keeps its records.
+                AreaSuccession.objects.filter(
+                    successor_id__in=frontier, primary=True, predecessor__valid_to__isnull=False
+                ).values_list("predecessor_id", flat=True)
             )
             - found
         )
@@ -114,3 +129,23 @@ def area_path(area: Area) -> list[Area]:
         path.append(node)
         node = node.parent
     return list(reversed(path))
+
+
+def area_by_code(level: int, code: str, *, legacy: bool | None = None) -> Area | None:
+    """The area with an official code; `legacy` picks the pre-2025 one (no start date) or a current one,
+    as both structures reuse some codes (Xã Long Khánh B and Xã Long Khánh are both 29983)."""
+    qs = Area.objects.filter(level=level, code=str(code))
+    if legacy is not None:
+        qs = qs.filter(valid_from__isnull=legacy)
+    return qs.order_by(F("valid_from").asc(nulls_first=True), "id").first()
+
+
+def area_from_ref(ref: dict) -> Area:
+    """An area named in a data file as {"level": 3, "code": "29980", "legacy": true}."""
+    area = area_by_code(ref["level"], ref["code"], legacy=ref.get("legacy"))
+    if area is None:
+        raise ValidationError(
+            _("No area with code %(code)s (level %(level)s): load the areas first.")
+            % {"code": ref["code"], "level": ref["level"]}
+        )
+    return area

@@ -208,7 +208,7 @@ def area_reorganise(
             successor=successor,
             effective_on=effective_on,
             partial=partial,
-            primary=not has_primary,
+            primary=not has_primary and not partial,  # an area that stays open keeps its records
             note=nfc(note),
         )
         audit_log(

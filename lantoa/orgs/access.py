@@ -24,6 +24,13 @@ class Scope:
     sees_all: bool
     unit_ids: frozenset[int]
     area_ids: frozenset[int]
+    # The areas of the user's own units at any level (a district office's district): for documents that
+    # cover an area above the user's records, such as the district plan.
+    home_area_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.sees_all and not self.unit_ids
 
     def allows(self, *, unit_id: int | None = None, area_id: int | None = None) -> bool:
         if self.sees_all:
@@ -78,15 +85,14 @@ def scope_for(user) -> Scope:
             scope = NOTHING
         else:
             unit_ids = _unit_subtree({unit.id})
-            area_roots = set(Unit.objects.filter(id__in=unit_ids).values_list("area_id", flat=True))
+            home = set(Unit.objects.filter(id__in=unit_ids).values_list("area_id", flat=True))
             # District-level units own their unit records, not every commune of the district.
-            area_roots = {a for a in area_roots if a is not None}
             area_roots = set(
-                Area.objects.filter(id__in=area_roots, level__gte=Area.Level.COMMUNE).values_list("id", flat=True)
+                Area.objects.filter(id__in=home, level__gte=Area.Level.COMMUNE).values_list("id", flat=True)
             )
             area_ids = descendant_ids(predecessor_ids(descendant_ids(area_roots)))
             unit_ids |= set(Unit.objects.filter(area_id__in=area_ids).values_list("id", flat=True))
-            scope = Scope(False, frozenset(unit_ids), frozenset(area_ids))
+            scope = Scope(False, frozenset(unit_ids), frozenset(area_ids), frozenset(home))
     user._lantoa_scope = scope
     return scope
 
@@ -110,3 +116,16 @@ def get_scoped_or_404(qs: QuerySet, user, *, unit_field: str | None = None, area
         return scope_queryset(qs, user, unit_field=unit_field, area_field=area_field).get(**lookup)
     except qs.model.DoesNotExist:
         raise Http404 from None
+
+
+def may_add_hamlets(user, area: Area) -> bool:
+    """The coordinator and administrators anywhere; a commune officer in their own commune. Only to a
+    commune in force today."""
+    from lantoa.accounts.roles import ORG_EDITORS, Role, has_role
+
+    if area.level != Area.Level.COMMUNE or not area.is_valid_on(clock.today()):
+        return False
+    if has_role(user, ORG_EDITORS):
+        return True
+    scope = scope_for(user)
+    return has_role(user, {Role.COMMUNE_OFFICER}) and not scope.sees_all and scope.allows(area_id=area.id)

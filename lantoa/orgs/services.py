@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import Role
@@ -15,7 +16,7 @@ from lantoa.core import clock
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, save_with_audit, snapshot, update_with_audit
 from lantoa.core.text import format_date, nfc, search_key
-from lantoa.geo.models import Area
+from lantoa.geo.selectors import area_from_ref
 from lantoa.orgs.models import Membership, Unit, UnitName
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -40,6 +41,12 @@ def unit_rename(*, actor, unit: Unit, new_name: str, on: dt.date, short_name: st
         raise ValidationError({"new_name": _("The new name must not be empty.")})
     if new_name == unit.name:
         raise ValidationError({"new_name": _("The new name is the same as the current one.")})
+    if unit.valid_to is not None:
+        raise ValidationError(
+            {"on": _("%(unit)s stopped on %(date)s.") % {"unit": unit.name, "date": format_date(unit.valid_to)}}
+        )
+    if on > clock.today():
+        raise ValidationError({"on": _("A rename is recorded once it has taken effect; the date is in the future.")})
     last = unit.former_names.order_by("-valid_to").first()
     start = (last.valid_to + dt.timedelta(days=1)) if last else unit.valid_from
     if start and on <= start:
@@ -84,17 +91,44 @@ def unit_close(*, actor, unit: Unit, on: dt.date, merged_into: Unit | None = Non
                     % {"unit": merged_into.name, "date": format_date(on)}
                 }
             )
-    update_with_audit(
-        actor=actor,
-        obj=unit,
-        verb="unit_merge" if merged_into else "unit_close",
-        valid_to=last_day,
-        merged_into=merged_into,
-        note=(unit.note + "\n" + nfc(note)).strip() if note else unit.note,
+    open_children = unit.children.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+    if open_children.exists():
+        raise ValidationError(
+            {
+                "on": _("Close or move the units under %(unit)s first: %(names)s.")
+                % {"unit": unit.name, "names": ", ".join(c.name for c in open_children)}
+            }
+        )
+    starting_later = Membership.objects.filter(unit=unit, valid_from__gt=last_day).count()
+    if starting_later:
+        raise ValidationError(
+            {
+                "on": _("%(n)s people start in this unit after %(date)s; change their postings first.")
+                % {"n": starting_later, "date": format_date(last_day)}
+            }
+        )
+    before = snapshot(unit)
+    merged_note = (unit.note + "\n" + nfc(note)).strip() if note else unit.note
+    # Conditional update: of two people closing the same unit at once, only one succeeds.
+    changed = Unit.objects.filter(pk=unit.pk, valid_to__isnull=True).update(
+        valid_to=last_day, merged_into=merged_into, note=merged_note
     )
-    for membership in Membership.objects.filter(unit=unit, valid_to__isnull=True):
+    if changed != 1:
+        raise ValidationError({"unit": _("This unit has just been closed by someone else.")})
+    unit.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=unit,
+        before=before,
+        after=snapshot(unit),
+        verb="unit_merge" if merged_into else "unit_close",
+    )
+    postings = Membership.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+    for membership in postings:
+        was_open = membership.valid_to is None
         update_with_audit(actor=actor, obj=membership, verb="membership_end", valid_to=last_day)
-        if merged_into is not None:
+        if merged_into is not None and was_open:
             membership_assign(
                 actor=actor, user=membership.user, unit=merged_into, position=membership.position, valid_from=on
             )
@@ -130,7 +164,12 @@ def membership_assign(
     for old in Membership.objects.filter(user=user, valid_to__isnull=True):
         last_day = (valid_from - dt.timedelta(days=1)) if valid_from else clock.today()
         if old.valid_from and last_day < old.valid_from:
-            last_day = old.valid_from
+            raise ValidationError(
+                {
+                    "valid_from": _("The new posting must start after %(date)s, when the current one began.")
+                    % {"date": format_date(old.valid_from)}
+                }
+            )
         update_with_audit(actor=actor, obj=old, verb="membership_end", valid_to=last_day)
     membership = Membership(user=user, unit=unit, position=nfc(position), valid_from=valid_from, valid_to=valid_to)
     return save_with_audit(actor=actor, obj=membership, verb="membership_assign")
@@ -178,19 +217,6 @@ def staff_account_create(
     return user, generated
 
 
-def _area_ref(ref: dict) -> Area:
-    qs = Area.objects.filter(level=ref["level"], code=str(ref["code"]))
-    if "legacy" in ref:
-        qs = qs.filter(valid_from__isnull=ref["legacy"])
-    area = qs.order_by("valid_from").first()
-    if area is None:
-        raise ValidationError(
-            _("No area with code %(code)s (level %(level)s): load the areas first.")
-            % {"code": ref["code"], "level": ref["level"]}
-        )
-    return area
-
-
 @transaction.atomic
 def units_load(*, actor, path: Path | None = None) -> tuple[int, int]:
     """Load units from a JSON data file (default: the Hồng Ngự units). Existing codes are left alone."""
@@ -207,7 +233,7 @@ def units_load(*, actor, path: Path | None = None) -> tuple[int, int]:
             short_name=row.get("short_name", ""),
             kind=row["kind"],
             parent=by_code.get(row["parent"]) if row.get("parent") else None,
-            area=_area_ref(row["area"]),
+            area=area_from_ref(row["area"]),
             valid_from=dt.date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
             valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
             note=row.get("note", ""),

@@ -1,20 +1,27 @@
 """Reading plans. Plans are shared documents: every member of a unit (and every all-seeing role) reads
 them; someone without a unit reads nothing."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from lantoa.orgs.access import scope_for
+from lantoa.geo.selectors import ancestor_ids
+from lantoa.orgs.access import scope_for, scope_queryset
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
 from lantoa.plans.targets import target_met
 
 
 def plan_list(*, user) -> QuerySet:
+    """Plans covering an area of the user's scope, or an area above it (the district plan for a
+    commune officer), or issued by one of the user's units."""
     scope = scope_for(user)
-    if not scope.sees_all and not scope.unit_ids:
+    qs = Plan.objects.select_related("issuer", "parent").prefetch_related("areas")
+    if scope.sees_all:
+        return qs
+    if scope.is_empty:
         return Plan.objects.none()
-    return Plan.objects.select_related("issuer", "parent").prefetch_related("areas")
+    covering = ancestor_ids(scope.area_ids | scope.home_area_ids)
+    return qs.filter(Q(areas__in=covering) | Q(issuer__in=scope.unit_ids)).distinct()
 
 
 def plan_get(*, user, pk: int) -> Plan:
@@ -40,6 +47,13 @@ def indicators_with_targets(plan: Plan) -> list[Indicator]:
         ind.by_year = {t.year: t for t in ind.targets.all() if t.area_id is None and t.unit_id is None}
         ind.scoped = [t for t in ind.targets.all() if t.area_id or t.unit_id]
     return indicators
+
+
+def target_list(*, user, indicator: Indicator) -> QuerySet:
+    """An indicator's targets: plan-wide ones, and those set for an area or unit the user may see."""
+    qs = indicator.targets.select_related("area", "unit")
+    scoped = scope_queryset(qs, user, unit_field="unit", area_field="area")
+    return (qs.filter(area__isnull=True, unit__isnull=True) | scoped).order_by("year", "area__name", "unit__name")
 
 
 def indicator_get(*, user, plan: Plan, pk: int) -> Indicator:

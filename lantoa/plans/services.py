@@ -13,26 +13,12 @@ from django.utils.translation import gettext as _
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, save_with_audit, snapshot
 from lantoa.core.text import nfc
-from lantoa.geo.models import Area
-from lantoa.geo.selectors import covering_areas
+from lantoa.geo.selectors import area_from_ref, covering_areas, rollup
 from lantoa.orgs.models import Unit
 from lantoa.plans.models import Indicator, Plan, Target
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PLAN_FILE = DATA_DIR / "hong_ngu_2022_2025.json"
-
-
-def _areas(refs: list[dict]) -> list[Area]:
-    out = []
-    for ref in refs:
-        area = Area.objects.filter(level=ref["level"], code=str(ref["code"])).order_by("valid_from").first()
-        if area is None:
-            raise ValidationError(
-                _("No area with code %(code)s (level %(level)s): load the areas first.")
-                % {"code": ref["code"], "level": ref["level"]}
-            )
-        out.append(area)
-    return out
 
 
 def _dec(value) -> Decimal | None:
@@ -60,7 +46,7 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
                 start_year=p["start_year"],
                 end_year=p["end_year"],
             )
-            parent.areas.set(_areas(p.get("areas", [])))
+            parent.areas.set([area_from_ref(r) for r in p.get("areas", [])])
             audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=parent, verb="plan_load")
     spec = data["plan"]
     plan = Plan.objects.filter(number=spec["number"], title=spec["title"]).first()
@@ -83,7 +69,7 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
         doc = DATA_DIR / spec["document"]
         plan.document.save(doc.name, ContentFile(doc.read_bytes()), save=False)
     plan.save()
-    plan.areas.set(_areas(spec.get("areas", [])))
+    plan.areas.set([area_from_ref(r) for r in spec.get("areas", [])])
     audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=plan, verb="plan_load")
     for order, row in enumerate(data["indicators"], start=1):
         indicator = Indicator(
@@ -172,13 +158,20 @@ def plan_copy(
             note=indicator.note,
             order=indicator.order,
         )
+        seen = set()
         for t in source_targets:
             if t.year != last_year:
                 continue
             area = t.area
             if area is not None and not area.is_valid_on(period_start):
-                covering = covering_areas([area], period_start)
-                area = covering[0] if covering else None
+                # Records of a merged commune roll up to its primary successor; so does its target.
+                area = rollup(area, period_start, level=area.level)
+            if area is None and t.area is not None:
+                continue  # the area has no successor in force: nothing to carry over
+            key = (area.pk if area else None, t.unit_id)
+            if key in seen:
+                continue  # two old communes merged into one: the first target carries over, edit it after
+            seen.add(key)
             for year in new.years:
                 Target.objects.create(
                     indicator=copy,
@@ -190,7 +183,7 @@ def plan_copy(
                     expected=t.expected,
                     label=t.label,
                     params=t.params,
-                    note=f"Sao chép chỉ tiêu năm {t.year}",
+                    note=_("Copied from the %(year)s target") % {"year": t.year},
                 )
     return new
 

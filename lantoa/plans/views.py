@@ -23,9 +23,13 @@ def _require_editor(user):
 
 @login_required
 def dashboard(request):
-    plan = selectors.default_plan(user=request.user)
-    if request.GET.get("plan"):
-        plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
+    chosen = request.GET.get("plan", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        plan = selectors.plan_get(user=request.user, pk=int(chosen))
+    else:
+        plan = selectors.default_plan(user=request.user)
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
     return render(
         request,
@@ -98,7 +102,6 @@ def plan_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_save(actor=request.user, plan=form.save(commit=False))
-            form.save_m2m()
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -128,7 +131,7 @@ def plan_copy(request, pk):
 def indicator_detail(request, plan_pk, pk):
     plan = selectors.plan_get(user=request.user, pk=plan_pk)
     indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
-    targets = indicator.targets.select_related("area", "unit").order_by("year", "area__name", "unit__name")
+    targets = selectors.target_list(user=request.user, indicator=indicator)
     result = compute(indicator, min(max(clock.today().year, plan.start_year), plan.end_year), user=request.user)
     return render(
         request,

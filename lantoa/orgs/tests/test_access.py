@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from conftest import current_commune, legacy_commune
 from lantoa.accounts.roles import Role
+from lantoa.geo.models import Area
 from lantoa.geo.services import hamlet_create
 from lantoa.orgs.access import get_scoped_or_404, scope_for, scope_queryset
 from lantoa.orgs.models import Unit
@@ -126,3 +127,26 @@ def test_anonymous_is_sent_to_login(client, default_data):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_current_province_page_lists_only_own_communes(client, default_data, make_user):
+    officer = make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh")
+    client.force_login(officer)
+    province = Area.objects.get(level=Area.Level.PROVINCE, code="82")
+    html = client.get(reverse("geo:detail", args=[province.pk])).content.decode()
+    assert "Xã Long Khánh" in html and "Xã Tân Long" not in html and "Phường Thường Lạc" not in html
+
+
+def test_partial_handover_does_not_widen_scope(default_data, make_user):
+    from lantoa.geo.services import area_reorganise
+
+    # Part of Xã Tân Long goes to Xã Long Khánh in 2026; Tân Long lives on and keeps its records.
+    area_reorganise(
+        actor=None,
+        predecessors=[current_commune("Xã Tân Long")],
+        successor=current_commune("Xã Long Khánh"),
+        effective_on=dt.date(2026, 1, 1),
+        partial=True,
+    )
+    officer = make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh")
+    assert not scope_for(officer).allows(area_id=current_commune("Xã Tân Long").id)

@@ -122,7 +122,7 @@ def test_unit_views_for_editors_and_outsiders(client, coordinator, officer_long_
     assert client.get(rename).status_code == 404
     assert client.post(rename, {"new_name": "X", "on": "2025-01-01"}).status_code == 404
     client.force_login(coordinator)
-    response = client.post(rename, {"new_name": "Tòa án nhân dân khu vực", "on": "2025-07-01"})
+    response = client.post(rename, {"new_name": "Tòa án nhân dân khu vực", "on": "01/01/2023"})
     assert response.status_code == 302
     court.refresh_from_db()
     assert court.name == "Tòa án nhân dân khu vực"
@@ -156,3 +156,21 @@ def test_phone_is_masked_for_other_units(client, default_data, make_user):
     client.force_login(culture)
     assert client.get(url).status_code == 404  # another unit: not visible at all
     assert staff.phone == "+84912345678"
+
+
+def test_closing_a_unit_with_open_units_under_it_is_refused(default_data, coordinator):
+    culture = Unit.objects.get(code="hn-vhtt")
+    with pytest.raises(ValidationError) as err:
+        unit_close(actor=coordinator, unit=culture, on=dt.date(2025, 7, 1))
+    assert "Trung tâm Văn hóa" in err.value.message_dict["on"][0]
+    culture.refresh_from_db()
+    assert culture.valid_to is None
+
+
+def test_closing_with_a_posting_that_starts_later_is_refused(default_data, coordinator, make_user):
+    make_user(Role.UNIT_OFFICER, "hn-tand", valid_from=dt.date(2026, 1, 1))
+    court = Unit.objects.get(code="hn-tand")
+    with pytest.raises(ValidationError):
+        unit_close(actor=coordinator, unit=court, on=dt.date(2025, 7, 1))
+    court.refresh_from_db()
+    assert court.valid_to is None

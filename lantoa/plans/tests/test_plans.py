@@ -247,3 +247,42 @@ def test_plan_document_is_served_to_members_only(client, coordinator, django_use
     assert "KẾ HOẠCH" in b"".join(response.streaming_content).decode("utf-8")
     client.force_login(django_user_model.objects.create_user("x", password="y" * 12))
     assert client.get(url).status_code == 404
+
+
+def test_plan_copy_merges_targets_of_merged_communes(default_data, coordinator):
+    old = _plan()
+    ind = old.indicators.get(code="M7")
+    Target.objects.create(indicator=ind, year=2025, area=legacy_commune("Xã Long Khánh A"), min_value=3)
+    Target.objects.create(indicator=ind, year=2025, area=legacy_commune("Xã Long Khánh B"), min_value=4)
+    Target.objects.create(indicator=ind, year=2025, area=legacy_commune("Xã Phú Thuận B"), min_value=5)
+    new = plan_copy(actor=coordinator, plan=old, number="2/KH", title="Mới", start_year=2026, end_year=2026)
+    moved = Target.objects.filter(indicator__plan=new, indicator__code="M7", area__isnull=False)
+    # One target per successor commune; a split commune follows its primary successor.
+    assert sorted((t.area.name, t.year) for t in moved) == [("Xã Long Khánh", 2026), ("Xã Long Phú Thuận", 2026)]
+
+
+def test_area_targets_of_other_communes_are_hidden(client, officer_long_khanh_a):
+    ind = _plan().indicators.get(code="M7")
+    Target.objects.create(
+        indicator=ind, year=2024, area=legacy_commune("Xã Thường Lạc"), min_value=3, note="riêng Thường Lạc"
+    )
+    Target.objects.create(
+        indicator=ind, year=2024, area=legacy_commune("Xã Long Khánh A"), min_value=4, note="riêng Long Khánh A"
+    )
+    client.force_login(officer_long_khanh_a)
+    html = client.get(reverse("plans:indicator", args=[_plan().pk, ind.pk])).content.decode()
+    assert "riêng Long Khánh A" in html and "riêng Thường Lạc" not in html
+    assert "Tối thiểu 02 lượt/tuần" in html  # the plan-wide targets stay
+
+
+def test_dashboard_rejects_a_bad_plan_parameter(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("plans:dashboard"), {"plan": "abc"}).status_code == 404
+    assert client.get(reverse("plans:dashboard"), {"plan": "99999"}).status_code == 404
+
+
+def test_commune_and_district_officers_read_the_district_plan(client, officer_long_khanh_a, make_user):
+    client.force_login(officer_long_khanh_a)
+    assert client.get(reverse("plans:detail", args=[_plan().pk])).status_code == 200
+    client.force_login(make_user("unit_officer", "hn-hoinongdan"))
+    assert client.get(reverse("plans:detail", args=[_plan().pk])).status_code == 200

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantoa.geo import views
+from lantoa.orgs import area_views as views
 
 app_name = "geo"
 urlpatterns = [
