@@ -73,3 +73,12 @@ def password_changed(*, actor) -> None:
     User.objects.filter(Q(pk=actor.pk)).update(must_change_password=False)
     actor.must_change_password = False
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=actor, before={}, after={}, verb="password_change")
+
+
+@transaction.atomic
+def password_reset_by_admin(*, actor, user) -> None:
+    """An administrator set someone's password: it is a one-time password they must change."""
+    User = get_user_model()
+    one_time = actor.pk != user.pk
+    User.objects.filter(pk=user.pk).update(must_change_password=one_time)
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=user, before={}, after={}, verb="password_reset")

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.password_changed(actor=self.request.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.password_changed(actor=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -117,9 +117,3 @@ def update_with_audit(*, actor, obj: models.Model, verb: str, audit_note: str = 
         source=source,
     )
     return obj
-
-
-def delete_with_audit(*, actor, obj: models.Model, verb: str = "", note: str = "", source: str = "app"):
-    before = snapshot(obj)
-    audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=obj, before=before, verb=verb, note=note, source=source)
-    obj.delete()

@@ -1,8 +1,11 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from lantoa.core import selectors
@@ -10,6 +13,8 @@ from lantoa.core.exports import table_response
 from lantoa.core.forms import AuditFilterForm
 from lantoa.core.navigation import SECTION_BY_KEY
 from lantoa.core.templatetags.vn import vn_datetime
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -24,8 +29,9 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    except Exception:  # any database failure means unhealthy; the details go to the log, not to callers
+        logger.exception("healthz: database check failed")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -39,6 +45,7 @@ def section(request, key):
 
 @login_required
 def audit_list(request):
+    selectors.audit_list(user=request.user)  # 404 for anyone who may not read the log, before anything else
     form = AuditFilterForm(request.GET or None, target_types=selectors.audit_target_types())
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
@@ -61,7 +68,20 @@ def audit_list(request):
         return table_response(
             fmt,
             "nhat-ky",
-            ["Thời gian", "Người thực hiện", "Hành động", "Thao tác", "Loại", "Mã", "Bản ghi", "Thay đổi", "Ghi chú"],
+            [
+                str(h)
+                for h in (
+                    _("Time"),
+                    _("By"),
+                    _("Action"),
+                    _("What happened"),
+                    _("Record type"),
+                    _("Record id"),
+                    _("Record"),
+                    _("Changes (old → new)"),
+                    _("Note"),
+                )
+            ],
             rows,
             "Nhat ky",
         )

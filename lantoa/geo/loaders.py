@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
+from django.db import transaction
 from vietnam_provinces import Province, Ward
 from vietnam_provinces.legacy import District as LegacyDistrict
 from vietnam_provinces.legacy import Province as LegacyProvince
@@ -95,6 +96,7 @@ def load_legacy(province_code: int, district_codes: list[int] | None = None) -> 
     return report
 
 
+@transaction.atomic
 def load_current(province_code: int, ward_codes: set[int] | None = None) -> LoadReport:
     """A current (from 1 Jul 2025) province with its communes/wards (only the given ones, if any)."""
     report = LoadReport()
@@ -172,6 +174,7 @@ def link_reform(legacy: list[Area]) -> int:
     return made
 
 
+@transaction.atomic
 def load_province_both(
     legacy_province: int,
     *,

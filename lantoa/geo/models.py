@@ -39,6 +39,15 @@ class Area(Dated):
             models.UniqueConstraint(
                 fields=["level", "code", "valid_from"], condition=~Q(code=""), name="geo_area_code_unique"
             ),
+            # NULLs are distinct in a unique index: the pre-2025 areas (no start date) need their own.
+            models.UniqueConstraint(
+                fields=["level", "code"],
+                condition=~Q(code="") & Q(valid_from__isnull=True),
+                name="geo_area_code_unique_legacy",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "search_key"], condition=Q(level=4), name="geo_hamlet_name_unique"
+            ),
         ]
 
     def __str__(self):
@@ -51,8 +60,12 @@ class AreaSuccession(models.Model):
     A predecessor split over several successors has exactly one `primary` link: its records roll up there.
     """
 
-    predecessor = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="predecessions")
+    predecessor = models.ForeignKey(
+        Area, verbose_name=_("former area"), on_delete=models.CASCADE, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Area, verbose_name=_("successor area"), on_delete=models.CASCADE, related_name="predecessions"
+    )
     effective_on = models.DateField(_("effective on"))
     partial = models.BooleanField(_("only part of the area"), default=False)
     primary = models.BooleanField(_("records roll up here"), default=True)

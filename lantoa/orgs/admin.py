@@ -16,6 +16,8 @@ class UnitAdmin(AuditedModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
     inlines = [UnitNameInline]
+    # Closing and merging go through the unit page, which also ends the postings of the unit.
+    readonly_fields = ["valid_to", "merged_into"]
 
     def save_model(self, request, obj, form, change):
         obj.search_key = search_key(f"{obj.name} {obj.short_name}")

@@ -62,7 +62,7 @@ class Unit(Dated):
 class UnitName(models.Model):
     """A name the unit had before a rename, and until when."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="former_names")
     name = models.CharField(_("name"), max_length=200)
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"))
@@ -79,7 +79,9 @@ class UnitName(models.Model):
 class Membership(Dated):
     """A user working in a unit for a period."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
     position = models.CharField(_("position"), max_length=120, blank=True)
 

@@ -45,7 +45,17 @@ def unit_list(request):
         return table_response(
             fmt,
             "don-vi",
-            ["Mã", "Tên", "Tên ngắn", "Loại", "Trực thuộc", "Địa bàn", "Hoạt động từ", "Đến", "Sáp nhập vào"],
+            [
+                _("Code"),
+                _("Name"),
+                _("Short name"),
+                _("Kind"),
+                _("Part of"),
+                _("Area"),
+                _("Active from"),
+                _("Active until"),
+                _("Merged into"),
+            ],
             rows,
             "Don vi",
         )

@@ -54,7 +54,9 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["computation"] = forms.ChoiceField(label=_("Computation"), choices=registry.choices())
+        self.fields["computation"] = forms.ChoiceField(
+            label=_("Computation"), choices=[(c.key, c.label) for c in registry.all()]
+        )
 
 
 class TargetForm(forms.ModelForm):

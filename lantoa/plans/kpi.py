@@ -64,8 +64,8 @@ class Registry:
     def __getitem__(self, key: str) -> Computation:
         return self._items[key]
 
-    def choices(self) -> list[tuple[str, str]]:
-        return [(c.key, f"{c.key} — {c.label}") for c in self._items.values()]
+    def all(self) -> list[Computation]:
+        return list(self._items.values())
 
     def keys(self):
         return self._items.keys()

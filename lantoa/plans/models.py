@@ -51,6 +51,7 @@ class Plan(models.Model):
                 violation_error_message=_("The last year must not be before the first year."),
             ),
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="plans_one_default"),
+            models.UniqueConstraint(fields=["number", "title"], name="plans_plan_number_title_unique"),
         ]
 
     def __str__(self):
@@ -82,7 +83,7 @@ class Indicator(models.Model):
         PER_UNIT = "per_unit", _("number per organisation")
         YES_NO = "yes_no", _("yes / no")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("indicator"), max_length=300)
     description = models.TextField(_("wording in the plan"), blank=True)
@@ -116,7 +117,9 @@ class Indicator(models.Model):
 class Target(models.Model):
     """The target of an indicator for one year, for the whole plan or one area / unit."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     area = models.ForeignKey(Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT)
@@ -140,6 +143,25 @@ class Target(models.Model):
                 | Q(max_value__gte=models.F("min_value")),
                 name="plans_target_min_le_max",
                 violation_error_message=_("The maximum must not be below the minimum."),
+            ),
+            # One target per indicator, year and scope (whole plan, one area, or one unit).
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(area__isnull=True, unit__isnull=True),
+                name="plans_target_one_plan_wide",
+                violation_error_message=_("There is already a target for this year in this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "area"],
+                condition=Q(area__isnull=False, unit__isnull=True),
+                name="plans_target_one_per_area",
+                violation_error_message=_("There is already a target for this year in this scope."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "unit"],
+                condition=Q(unit__isnull=False, area__isnull=True),
+                name="plans_target_one_per_unit",
+                violation_error_message=_("There is already a target for this year in this scope."),
             ),
         ]
 

@@ -11,7 +11,7 @@ from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.plans import selectors, services
-from lantoa.plans.forms import PlanCopyForm, PlanForm, TargetForm
+from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Target
 
@@ -54,7 +54,8 @@ def plan_detail(request, pk):
     indicators = selectors.indicators_with_targets(plan)
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
-        headers = ["Mã", "Chỉ tiêu", "Mục", "Đơn vị đo", "Chiều"] + [str(y) for y in plan.years] + ["Ghi chú"]
+        headers = [_("Code"), _("Indicator"), _("Section of the plan"), _("Unit of measure"), _("Direction")]
+        headers += [str(y) for y in plan.years] + [_("Note")]
         rows = []
         for ind in indicators:
             cells = []
@@ -173,3 +174,20 @@ def target_edit(request, plan_pk, indicator_pk, pk=None):
     return render(
         request, "plans/target_form.html", {"plan": plan, "indicator": indicator, "form": form, "target": target}
     )
+
+
+@login_required
+def indicator_edit(request, plan_pk, pk):
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(actor=request.user, indicator=form.save(commit=False))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
+    return render(request, "plans/indicator_form.html", {"plan": plan, "indicator": indicator, "form": form})

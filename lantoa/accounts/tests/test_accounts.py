@@ -79,3 +79,17 @@ def test_password_change_errors_in_vietnamese(client, coordinator):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Mật khẩu cũ của bạn đã được nhập không chính xác" in html or "không chính xác" in html
+
+
+def test_admin_password_reset_is_one_time_and_audited(client, django_user_model, default_data, make_user):
+    admin = django_user_model.objects.create_superuser("root", password="x" * 12, role="admin")
+    staff = make_user("unit_officer", "hn-hoinongdan")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[staff.pk]),
+        {"password1": "Mot-lan-thoi-2026", "password2": "Mot-lan-thoi-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password("Mot-lan-thoi-2026") and staff.must_change_password
+    assert AuditLog.objects.filter(verb="password_reset", target_id=str(staff.pk), actor=admin).exists()

@@ -138,3 +138,22 @@ def test_shipped_jobs_run(db):
     # Daily jobs do not run again the same day.
     daily = [job for job in JOBS if job.daily_at is not None]
     assert enqueue_due(now=local(2026, 3, 10, 23, 30), jobs=daily) == []
+
+
+def test_a_broken_job_does_not_stop_the_others(db):
+    from lantoa.core.scheduler import Job, enqueue_due
+
+    broken = Job("broken", "lantoa.no_such_module.task", every_minutes=5)
+    fine = Job("fine", "lantoa.accounts.tasks.prune_failed_logins", every_minutes=5)
+    assert enqueue_due(jobs=[broken, fine]) == ["fine"]
+
+
+def test_a_job_needs_exactly_one_schedule():
+    import datetime as dt
+
+    from lantoa.core.scheduler import Job
+
+    with pytest.raises(ValueError):
+        Job("x", "a.b")
+    with pytest.raises(ValueError):
+        Job("x", "a.b", daily_at=dt.time(1), every_minutes=5)

@@ -65,3 +65,14 @@ def test_english_switch(client, coordinator):
     assert 'lang="en"' in html and "Plans and targets" in html
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert 'lang="vi"' in client.get(reverse("plans:list")).content.decode()
+
+
+def test_healthz_does_not_leak_database_errors(client, monkeypatch):
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("password authentication failed for user secret_user")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and "secret_user" not in response.content.decode()

@@ -286,3 +286,29 @@ def test_commune_and_district_officers_read_the_district_plan(client, officer_lo
     assert client.get(reverse("plans:detail", args=[_plan().pk])).status_code == 200
     client.force_login(make_user("unit_officer", "hn-hoinongdan"))
     assert client.get(reverse("plans:detail", args=[_plan().pk])).status_code == 200
+
+
+def test_indicator_edit_is_audited_and_for_editors_only(client, coordinator, officer_long_khanh_a):
+    ind = _plan().indicators.get(code="T7")
+    url = reverse("plans:indicator_edit", args=[_plan().pk, ind.pk])
+    client.force_login(officer_long_khanh_a)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    data = {
+        "code": "T7",
+        "name": ind.name,
+        "description": ind.description,
+        "section": ind.section,
+        "group": ind.group,
+        "measure": ind.measure,
+        "direction": ind.direction,
+        "computation": ind.computation,
+        "note": "Báo cáo tỷ lệ hằng quý",
+    }
+    assert client.post(url, data).status_code == 302
+    ind.refresh_from_db()
+    assert ind.note == "Báo cáo tỷ lệ hằng quý"
+    row = AuditLog.objects.get(verb="indicator_save", target_id=str(ind.pk))
+    assert row.changes["note"][1] == "Báo cáo tỷ lệ hằng quý"
+    response = client.post(url, {**data, "computation": "no_such_thing"})
+    assert response.status_code == 200 and "no_such_thing" in response.content.decode()
