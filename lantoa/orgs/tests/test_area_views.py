@@ -71,3 +71,20 @@ def test_area_list_export_and_search(client, coordinator):
     assert "Xã Long Khánh A" in html and "Xã Long Khánh" in html and "Thường Lạc" not in html
     csv = client.get(reverse("geo:list"), {"export": "csv"}).content.decode("utf-8-sig")
     assert "29980,Xã Long Khánh A" in csv and "30/06/2025" in csv
+
+
+def test_the_sample_sheet_offered_on_the_page_imports(client, coordinator, settings):
+    from pathlib import Path
+
+    sample = Path(settings.BASE_DIR) / "static" / "samples" / "mau-danh-sach-ap-khom.xlsx"
+    commune = current_commune("Xã Long Khánh")
+    client.force_login(coordinator)
+    assert "mau-danh-sach-ap-khom.xlsx" in client.get(reverse("geo:detail", args=[commune.pk])).content.decode()
+    upload = SimpleUploadedFile(sample.name, sample.read_bytes())
+    client.post(reverse("geo:hamlet_import", args=[commune.pk]), {"file": upload})
+    # The commune by full name, short name and code; the numbering and total rows skipped.
+    assert sorted(Area.objects.filter(parent=commune).values_list("name", flat=True)) == [
+        "Ấp Long Bình",
+        "Ấp Long Hòa",
+        "Ấp Long Thạnh",
+    ]
