@@ -18,6 +18,7 @@ def default_data(db):
     call_command("load_areas", legacy_province=87, district=[870], stdout=quiet)
     call_command("load_units", stdout=quiet)
     call_command("load_plan", stdout=quiet)
+    call_command("load_taxonomy", stdout=quiet)
 
 
 def legacy_commune(name: str) -> Area:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lantoa.geo",
     "lantoa.orgs",
     "lantoa.plans",
+    "lantoa.taxonomy",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,19 @@ class Registry:
 
         return decorator
 
+    def implement(self, key: str, *, label=None, needs=None):
+        """Replace a computation that was waiting for its records with the real one (same key, so the
+        indicators that name it need no change). Apps call this from their `kpi.py`, imported in ready()."""
+
+        def decorator(func):
+            if key not in self._items:
+                raise KeyError(f"no computation {key!r} to implement")
+            old = self._items[key]
+            self._items[key] = Computation(key, label or old.label, needs or old.needs, func)
+            return func
+
+        return decorator
+
     def __contains__(self, key: str) -> bool:
         return key in self._items
 

@@ -12,4 +12,5 @@ class Command(BaseCommand):
         call_command("load_areas", legacy_province=87, district=[870], stdout=self.stdout)
         call_command("load_units", stdout=self.stdout)
         call_command("load_plan", stdout=self.stdout)
+        call_command("load_taxonomy", stdout=self.stdout)
         call_command("bootstrap_admin", stdout=self.stdout)
