@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "lantoa.orgs",
     "lantoa.plans",
     "lantoa.taxonomy",
+    "lantoa.activities",
 ]
 
 MIDDLEWARE = [

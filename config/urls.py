@@ -14,5 +14,6 @@ urlpatterns = [
     path("areas/", include("lantoa.orgs.area_urls")),
     path("units/", include("lantoa.orgs.urls")),
     path("plans/", include("lantoa.plans.urls")),
+    path("activities/", include("lantoa.activities.urls")),
     path("", include("lantoa.core.urls")),
 ]

@@ -17,16 +17,7 @@ class Section:
 SECTIONS = [
     Section("dashboard", _("Dashboard"), "plans:dashboard"),
     Section("plans", _("Plans and targets"), "plans:list"),
-    Section(
-        "activities",
-        _("Activities"),
-        "core:section",
-        _(
-            "Log every communication activity (conferences, household visits, visual materials, "
-            "social-media posts, VssID guidance…), with filters, evidence files and an Excel export."
-        ),
-        "R2",
-    ),
+    Section("activities", _("Activities"), "activities:list"),
     Section(
         "radio",
         _("Commune radio"),
@@ -34,13 +25,7 @@ SECTIONS = [
         _("The broadcast log of each commune and the weekly check of two voluntary-BHXH broadcasts."),
         "R5.4",
     ),
-    Section(
-        "campaigns",
-        _("Campaigns"),
-        "core:section",
-        _("The May “Month of universal BHXH” and holiday campaigns, with their own targets."),
-        "R2.3",
-    ),
+    Section("campaigns", _("Campaigns"), "activities:campaigns"),
     Section(
         "audience",
         _("People and employers"),

@@ -149,3 +149,42 @@ def area_from_ref(ref: dict) -> Area:
             % {"code": ref["code"], "level": ref["level"]}
         )
     return area
+
+
+def communes_on(areas: Iterable[Area], day: dt.date) -> list[Area]:
+    """The communes in force on `day` that make up the given areas (a district's communes, the
+    communes that absorbed an abolished one)."""
+    result: dict[int, Area] = {}
+    for area in covering_areas(areas, day):
+        if area.level == Area.Level.COMMUNE:
+            result[area.id] = area
+        elif area.level < Area.Level.COMMUNE:
+            ids = descendant_ids([area.id])
+            for commune in Area.objects.filter(id__in=ids, level=Area.Level.COMMUNE).filter(valid_on(day)):
+                result[commune.id] = commune
+        else:
+            commune = ancestor_at_level(area, Area.Level.COMMUNE)
+            if commune is not None:
+                result[commune.id] = commune
+    return sorted(result.values(), key=lambda a: a.search_key)
+
+
+def commune_rollup_map(day: dt.date) -> dict[int, int]:
+    """{area id: id of the commune its records count under on `day`} for every area — one pass over
+    the area tree and the succession links, so that counting many records costs no query per record."""
+    areas = {a.id: a for a in Area.objects.all()}
+    links = {
+        s.predecessor_id: s.successor_id for s in AreaSuccession.objects.filter(primary=True, effective_on__lte=day)
+    }
+    out: dict[int, int] = {}
+    for area_id, area in areas.items():
+        node = area
+        while node is not None and node.level > Area.Level.COMMUNE:
+            node = areas.get(node.parent_id)
+        seen = set()
+        while node is not None and not node.is_valid_on(day) and node.id not in seen:
+            seen.add(node.id)
+            node = areas.get(links.get(node.id))
+        if node is not None and node.level == Area.Level.COMMUNE:
+            out[area_id] = node.id
+    return out

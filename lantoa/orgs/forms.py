@@ -14,9 +14,8 @@ class UnitFilterForm(forms.Form):
 
 
 class UnitForm(forms.ModelForm):
-    formfield_callback = vn_date_formfield
-
     class Meta:
+        formfield_callback = vn_date_formfield  # dd/mm/yyyy for every date
         model = Unit
         fields = ["code", "name", "short_name", "kind", "parent", "area", "valid_from", "note"]
 

@@ -16,9 +16,8 @@ class PlanCopyForm(forms.Form):
 
 
 class PlanForm(forms.ModelForm):
-    formfield_callback = vn_date_formfield
-
     class Meta:
+        formfield_callback = vn_date_formfield  # dd/mm/yyyy for every date
         model = Plan
         fields = [
             "number",
