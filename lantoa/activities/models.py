@@ -141,6 +141,19 @@ class Activity(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("activities:detail", args=[self.pk])
+
+    @property
+    def record_date(self):
+        return self.start_date
+
+    @property
+    def record_place(self):
+        return self.area
+
 
 class Audience(models.Model):
     """How many people of a target group an activity reached."""

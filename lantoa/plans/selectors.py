@@ -1,14 +1,19 @@
 """Reading plans. Plans are shared documents: every member of a unit (and every all-seeing role) reads
 them; someone without a unit reads nothing."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
 
+from lantoa.core import clock
 from lantoa.geo.selectors import ancestor_ids
 from lantoa.orgs.access import scope_for, scope_queryset
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
-from lantoa.plans.targets import target_met
+from lantoa.plans.targets import evaluate
 
 
 def plan_list(*, user) -> QuerySet:
@@ -63,20 +68,80 @@ def indicator_get(*, user, plan: Plan, pk: int) -> Indicator:
     return indicator
 
 
-STATUS_MET, STATUS_BEHIND, STATUS_NO_DATA = "met", "behind", "no_data"
+def indicator_cell(*, user, indicator: Indicator, year: int, target=None, area=None) -> dict:
+    """One figure of the dashboard: target, computed result, status and forecast."""
+    result = compute(indicator, year, user=user, area=area)
+    status, forecast = evaluate(target, result, year, clock.today())
+    return {"year": year, "target": target, "result": result, "status": status, "forecast": forecast}
 
 
 def dashboard_rows(*, user, plan: Plan) -> list[dict]:
-    """For each indicator and year: the target, the computed actual and its status."""
+    """For each indicator and year: the target, the computed actual, its status and forecast."""
     rows = []
     for ind in indicators_with_targets(plan):
-        cells = []
-        for year in plan.years:
-            target = ind.by_year.get(year)
-            result = compute(ind, year, user=user)
-            met = target_met(target, result.actual) if result.has_data else None
-            status = STATUS_NO_DATA if not result.has_data else (STATUS_MET if met else STATUS_BEHIND)
-            cells.append({"year": year, "target": target, "result": result, "status": status})
-        comp = registry[ind.computation]
-        rows.append({"indicator": ind, "cells": cells, "computation": comp})
+        cells = [indicator_cell(user=user, indicator=ind, year=y, target=ind.by_year.get(y)) for y in plan.years]
+        rows.append(
+            {
+                "indicator": ind,
+                "cells": cells,
+                "computation": registry[ind.computation],
+                "no_data_reason": next((c["result"].no_data_reason for c in cells if c["result"].no_data_reason), ""),
+            }
+        )
     return rows
+
+
+def pace_warnings(*, user, plan: Plan) -> list[dict]:
+    """Targets of the running year that the pace so far will not reach (R1.5)."""
+    year = clock.today().year
+    if not plan.start_year <= year <= plan.end_year:
+        return []
+    out = []
+    for ind in indicators_with_targets(plan):
+        cell = indicator_cell(user=user, indicator=ind, year=year, target=ind.by_year.get(year))
+        if cell["status"] == "behind":
+            text = gettext("%(code)s: the %(year)s target (%(target)s) will not be met at the current pace.") % {
+                "code": ind.code,
+                "year": year,
+                "target": cell["target"].display if cell["target"] else "—",
+            }
+            out.append({"text": text, "url": reverse("plans:indicator", args=[plan.pk, ind.pk])})
+    return out
+
+
+def commune_cells(*, user, indicator: Indicator, year: int, target=None) -> list[dict]:
+    """The indicator for each commune of the plan the user may see, in force at the year's end."""
+    from lantoa.geo.selectors import communes_on
+
+    day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
+    scope = scope_for(user)
+    communes = [c for c in communes_on(indicator.plan.areas.all(), day) if scope.sees_all or c.id in scope.area_ids]
+    rows = []
+    for commune in communes:
+        cell = indicator_cell(user=user, indicator=indicator, year=year, target=target, area=commune)
+        rows.append({"area": commune, **cell})
+    return rows
+
+
+def trend_chart(cells: list[dict]) -> dict:
+    """Years, actual values and targets for a line chart (numbers only; yes/no as 1/0)."""
+
+    def number(value):
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return 1 if value else 0
+        return float(value)
+
+    return {
+        "labels": [c["year"] for c in cells],
+        "actual": [number(c["result"].actual) for c in cells],
+        "target": [
+            number(
+                c["target"].min_value
+                if c["target"] and c["target"].min_value is not None
+                else (c["target"].expected if c["target"] else None)
+            )
+            for c in cells
+        ],
+    }

@@ -54,3 +54,48 @@ def target_met(target, actual) -> bool | None:
     if target.min_value is not None and value < target.min_value:
         return False
     return not (target.max_value is not None and direction in ("lte",) and value > target.max_value)
+
+
+STATUS_MET, STATUS_ON_TRACK, STATUS_BEHIND, STATUS_NO_DATA, STATUS_REPORTED = (
+    "met",
+    "on_track",
+    "behind",
+    "no_data",
+    "reported",
+)
+
+
+def year_elapsed(year: int, today) -> float:
+    """Share of `year` gone by on `today` (0 before it starts, 1 after it ends)."""
+    import datetime as dt
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if today < start:
+        return 0.0
+    if today >= end:
+        return 1.0
+    return ((today - start).days + 1) / ((end - start).days + 1)
+
+
+def evaluate(target, result, year: int, today) -> tuple[str, Decimal | None]:
+    """(status, forecast to the year end). Met, on track (the pace so far reaches the target by 31/12),
+    behind, no data, or reported (an indicator without a threshold)."""
+    if not result.has_data:
+        return STATUS_NO_DATA, None
+    if target is None or target.indicator.direction == "report":
+        return STATUS_REPORTED, None
+    if target_met(target, result.actual):
+        return STATUS_MET, None
+    elapsed = year_elapsed(year, today)
+    if elapsed >= 1:
+        return STATUS_BEHIND, None
+    indicator = target.indicator
+    # Counts and reach shares grow through the year: project the pace so far to 31/12.
+    if indicator.direction in ("gte", "range") and indicator.measure in ("count", "percent") and elapsed > 0:
+        forecast = (Decimal(result.actual) / Decimal(str(elapsed))).quantize(Decimal("0.1"))
+        return (
+            STATUS_ON_TRACK if target.min_value is None or forecast >= target.min_value else STATUS_BEHIND
+        ), forecast
+    if indicator.direction == "yes_no":
+        return STATUS_ON_TRACK, None  # still possible before the year ends
+    return STATUS_BEHIND, None

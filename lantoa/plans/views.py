@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import PLAN_EDITORS, has_role
@@ -10,10 +12,14 @@ from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
+from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Target
+
+# Functions (user, plan) → [{"text", "url"}] shown as early warnings on the dashboard (R1.5).
+WARNING_PROVIDERS = ["lantoa.plans.selectors.pace_warnings"]
 
 
 def _require_editor(user):
@@ -31,12 +37,16 @@ def dashboard(request):
     else:
         plan = selectors.default_plan(user=request.user)
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
+    warnings = []
+    for provider in WARNING_PROVIDERS:
+        warnings.extend(import_string(provider)(user=request.user, plan=plan) if plan else [])
     return render(
         request,
         "plans/dashboard.html",
         {
             "plan": plan,
             "rows": rows,
+            "warnings": warnings,
             "plans": selectors.plan_list(user=request.user).filter(indicators__isnull=False).distinct(),
         },
     )
@@ -133,7 +143,19 @@ def indicator_detail(request, plan_pk, pk):
     plan = selectors.plan_get(user=request.user, pk=plan_pk)
     indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
     targets = selectors.target_list(user=request.user, indicator=indicator)
-    result = compute(indicator, min(max(clock.today().year, plan.start_year), plan.end_year), user=request.user)
+    plan_wide = {t.year: t for t in targets if t.area_id is None and t.unit_id is None}
+    cells = [
+        selectors.indicator_cell(user=request.user, indicator=indicator, year=y, target=plan_wide.get(y))
+        for y in plan.years
+    ]
+    year = request.GET.get("year", "")
+    year = (
+        int(year)
+        if year.isdigit() and int(year) in plan.years
+        else min(max(clock.today().year, plan.start_year), plan.end_year)
+    )
+    communes = selectors.commune_cells(user=request.user, indicator=indicator, year=year, target=plan_wide.get(year))
+    result = next(c["result"] for c in cells if c["year"] == year)
     return render(
         request,
         "plans/indicator_detail.html",
@@ -142,6 +164,10 @@ def indicator_detail(request, plan_pk, pk):
             "indicator": indicator,
             "targets": targets,
             "computation": registry[indicator.computation],
+            "cells": cells,
+            "communes": communes,
+            "year": year,
+            "chart": selectors.trend_chart(cells),
             "no_data_reason": result.no_data_reason,
             "can_edit": has_role(request.user, PLAN_EDITORS),
             "history": audit_rows(audit_for(user=request.user, obj=indicator, related=targets)[:30]),
@@ -191,3 +217,33 @@ def indicator_edit(request, plan_pk, pk):
             messages.success(request, _("The indicator has been saved."))
             return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
     return render(request, "plans/indicator_form.html", {"plan": plan, "indicator": indicator, "form": form})
+
+
+@login_required
+def indicator_records(request, plan_pk, pk, year):
+    """The records behind a figure of the dashboard: exactly what the computation counted."""
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
+    if year not in plan.years:
+        raise Http404
+    area = None
+    if request.GET.get("area", "").isdigit():
+        area = area_get(user=request.user, pk=int(request.GET["area"]))
+    result = compute(indicator, year, user=request.user, area=area)
+    records = result.records if result.records is not None else []
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/indicator_records.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "year": year,
+            "result": result,
+            "page": page,
+            "area": area,
+            "query": query.urlencode(),
+        },
+    )

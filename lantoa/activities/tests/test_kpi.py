@@ -156,3 +156,43 @@ def test_m6_lowest_association_count(default_data):
     result = compute(indicator("M6"), 2023)  # target 2023: 1–3 per association
     assert result.actual == 2 and result.numerator == 5 and result.denominator == 5
     assert result.details["per_association"]["Hội Nông dân huyện Hồng Ngự"] == 3
+
+
+def test_drill_down_lists_exactly_the_counted_records(client, m4_records, coordinator, officer_long_khanh_a):
+    from django.urls import reverse
+
+    ind = indicator("M4")
+    url = reverse("plans:records", args=[ind.plan_id, ind.pk, 2023])
+    client.force_login(coordinator)
+    page = client.get(url)
+    assert {r.pk for r in page.context["page"]} == {a.pk for a in m4_records}
+    client.force_login(officer_long_khanh_a)
+    assert {r.pk for r in client.get(url).context["page"]} == {m4_records[0].pk}
+    assert client.get(reverse("plans:records", args=[ind.plan_id, ind.pk, 2030])).status_code == 404
+
+
+def test_dashboard_links_a_figure_to_its_records(client, m4_records, coordinator):
+    from django.urls import reverse
+
+    ind = indicator("M4")
+    client.force_login(coordinator)
+    html = client.get(reverse("plans:dashboard")).content.decode()
+    assert reverse("plans:records", args=[ind.plan_id, ind.pk, 2023]) in html
+
+
+def test_status_and_pace(default_data, monkeypatch):
+    from lantoa.plans.kpi import KpiResult
+    from lantoa.plans.targets import evaluate
+
+    m4 = indicator("M4")
+    target = m4.targets.get(year=2023)  # 5–7
+    assert evaluate(target, KpiResult(actual=Decimal(6)), 2023, dt.date(2024, 1, 5))[0] == "met"
+    assert evaluate(target, KpiResult(actual=Decimal(3)), 2023, dt.date(2024, 1, 5))[0] == "behind"
+    # Mid-year with 3 held: the pace (≈ 6 by 31/12) reaches 5.
+    status, forecast = evaluate(target, KpiResult(actual=Decimal(3)), 2023, dt.date(2023, 7, 2))
+    assert status == "on_track" and Decimal(5) < forecast < Decimal(7)
+    # In October with 2 held: about 2.4 by the year end, short of 5.
+    assert evaluate(target, KpiResult(actual=Decimal(2)), 2023, dt.date(2023, 10, 1))[0] == "behind"
+    assert evaluate(target, KpiResult(), 2023, dt.date(2023, 10, 1))[0] == "no_data"
+    m11 = indicator("M11")
+    assert evaluate(m11.targets.get(year=2023), KpiResult(actual=False), 2023, dt.date(2023, 3, 1))[0] == "on_track"

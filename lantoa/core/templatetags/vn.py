@@ -29,7 +29,14 @@ def vnd(value):
 
 @register.filter
 def vn_number(value, decimals=0):
-    return text.format_number(value, int(decimals))
+    """1234567 → 1.234.567; with decimals, a whole number still shows without them (37,5 but 3)."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    number = Decimal(str(value))
+    places = int(decimals) if number != number.to_integral_value() else 0
+    return text.format_number(number, places)
 
 
 @register.filter
