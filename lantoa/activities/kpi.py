@@ -199,3 +199,28 @@ def association_conferences(ctx: KpiContext) -> KpiResult:
         records=qs,
         details={"per_association": {a.name: counts[a.pk] for a in associations}},
     )
+
+
+SOCIAL_CHANNELS = ("facebook", "zalo", "youtube", "tiktok")
+
+
+@registry.implement("social_media_stage")
+def social_media_stage(ctx: KpiContext) -> KpiResult:
+    """M8: 2022 asks for a social-media communication plan — met when social-media activities are
+    planned (or held) for the year; later years ask for it to be live — met when posts with a link
+    were published on social media in the year."""
+    if (early := _future(ctx)) is not None:
+        return early
+    target = ctx.indicator.targets.filter(year=ctx.year, area=None, unit=None).first()
+    stage = (target.params or {}).get("stage", "live") if target else "live"
+    qs = activity_scope(user=ctx.user).filter(
+        kind=Kind.SOCIAL_POST, channel__in=SOCIAL_CHANNELS, start_date__year=ctx.year
+    )
+    if ctx.area is not None:
+        qs = qs.filter(area__in=rollup_source_ids(ctx.area))
+    if stage == "plan":
+        qs = qs.exclude(status=Activity.Status.CANCELLED)
+    else:
+        qs = qs.filter(status=Activity.Status.DONE).exclude(link="")
+    n = qs.count()
+    return KpiResult(actual=n > 0, numerator=Decimal(n), records=qs, details={"stage": stage})

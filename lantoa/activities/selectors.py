@@ -1,4 +1,5 @@
 import datetime as dt
+from calendar import monthrange
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -90,3 +91,43 @@ def campaign_get(*, user, pk: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def calendar(*, user, year: int, organiser=None) -> list[dict]:
+    """Planned against done, per unit and month of `year` (R2.4)."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth
+
+    from lantoa.orgs.models import Unit
+
+    qs = activity_scope(user=user).filter(start_date__year=year)
+    if organiser is not None:
+        qs = qs.filter(organiser=organiser)
+    counts = (
+        qs.annotate(month=ExtractMonth("start_date"))
+        .values("organiser_id", "month", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    table: dict[int, dict] = {}
+    for row in counts:
+        months = table.setdefault(
+            row["organiser_id"], {m: {"planned": 0, "done": 0, "cancelled": 0} for m in range(1, 13)}
+        )
+        months[row["month"]][row["status"]] += row["n"]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=table)}
+    rows = []
+    for unit_id, months in table.items():
+        cells = [
+            {"month": m, "first": dt.date(year, m, 1), "last": dt.date(year, m, monthrange(year, m)[1]), **months[m]}
+            for m in range(1, 13)
+        ]
+        rows.append(
+            {
+                "unit": units[unit_id],
+                "months": cells,
+                "planned": sum(c["planned"] for c in cells),
+                "done": sum(c["done"] for c in cells),
+            }
+        )
+    return sorted(rows, key=lambda r: r["unit"].search_key)

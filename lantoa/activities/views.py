@@ -299,3 +299,26 @@ def campaign_edit(request, pk=None):
             messages.success(request, _("The campaign has been saved."))
             return redirect("activities:campaign", pk=campaign.pk)
     return render(request, "activities/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def activity_calendar(request):
+    today = clock.today()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    organiser = None
+    if request.GET.get("unit", "").isdigit():
+        organiser = _organisers(request.user).filter(pk=int(request.GET["unit"])).first()
+    rows = selectors.calendar(user=request.user, year=year, organiser=organiser)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "rows": rows,
+            "year": year,
+            "months": range(1, 13),
+            "units": _organisers(request.user),
+            "organiser": organiser,
+            "years": range(today.year - 4, today.year + 2),
+        },
+    )

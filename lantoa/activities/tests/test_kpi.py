@@ -196,3 +196,32 @@ def test_status_and_pace(default_data, monkeypatch):
     assert evaluate(target, KpiResult(), 2023, dt.date(2023, 10, 1))[0] == "no_data"
     m11 = indicator("M11")
     assert evaluate(m11.targets.get(year=2023), KpiResult(actual=False), 2023, dt.date(2023, 3, 1))[0] == "on_track"
+
+
+def test_m8_plan_then_live(default_data):
+    lka = legacy_commune("Xã Long Khánh A")
+    assert compute(indicator("M8"), 2022).actual is False
+    make(dt.date(2022, 10, 1), lka, Kind.SOCIAL_POST, channel=Channel.ZALO, status="planned")
+    assert compute(indicator("M8"), 2022).actual is True  # 2022: a plan is enough
+    make(dt.date(2023, 10, 1), lka, Kind.SOCIAL_POST, channel=Channel.ZALO)  # held but no link
+    assert compute(indicator("M8"), 2023).actual is False
+    live = make(dt.date(2023, 10, 2), lka, Kind.SOCIAL_POST, channel=Channel.FACEBOOK, title="Bài có link")
+    Activity.objects.filter(pk=live.pk).update(link="https://facebook.com/bhxh/posts/1")
+    result = compute(indicator("M8"), 2023)
+    assert result.actual is True and list(result.records) == [live]
+
+
+def test_calendar_planned_against_done(client, coordinator):
+    from django.urls import reverse
+
+    lka = legacy_commune("Xã Long Khánh A")
+    make(dt.date(2024, 3, 5), lka, unit="hn-bhxh")
+    make(dt.date(2024, 3, 31), lka, unit="hn-bhxh", title="x")
+    make(dt.date(2024, 4, 1), lka, unit="hn-bhxh", status="planned")
+    make(dt.date(2024, 4, 2), lka, unit="hn-bhxh", status="cancelled")
+    client.force_login(coordinator)
+    rows = client.get(reverse("activities:calendar"), {"year": 2024}).context["rows"]
+    (row,) = rows
+    assert row["unit"].code == "hn-bhxh" and (row["done"], row["planned"]) == (2, 1)
+    assert (row["months"][2]["done"], row["months"][3]["planned"], row["months"][3]["cancelled"]) == (2, 1, 1)
+    assert row["months"][2]["last"] == dt.date(2024, 3, 31)
