@@ -143,10 +143,15 @@ def forms_mix_per_area(ctx: KpiContext) -> KpiResult:
 
 @registry.implement("communes_grassroots_share")
 def communes_grassroots_share(ctx: KpiContext) -> KpiResult:
-    """M5: share of communes where a meeting by target group was held in the year."""
+    """M5: share of communes where the commune held a meeting by target group ("tại cơ sở") in the year:
+    a meeting organised by the commune's People's Committee with a recorded audience."""
     if (early := _future(ctx)) is not None:
         return early
-    qs = done_in_year(ctx).filter(kind__in=MEETING_KINDS, audiences__isnull=False).distinct()
+    qs = (
+        done_in_year(ctx)
+        .filter(kind__in=MEETING_KINDS, audiences__isnull=False, organiser__kind=Unit.Kind.COMMUNE_COMMITTEE)
+        .distinct()
+    )
     communes, rows = _by_commune(ctx, qs)
     if not communes:
         return KpiResult(no_data_reason=str(_("no commune of the plan in your scope")))

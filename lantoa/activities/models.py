@@ -28,6 +28,7 @@ class Campaign(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     search_key = models.CharField(max_length=300, editable=False, db_index=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:
         ordering = ["-start_date"]

@@ -136,11 +136,13 @@ def test_t6_every_commune_uses_both_forms_and_merged_communes_roll_up(default_da
 
 
 def test_m5_share_of_communes_with_a_meeting_by_target_group(default_data):
-    make(dt.date(2023, 2, 1), legacy_commune("Xã Long Khánh A"), Kind.TALK, groups=[("tn-1", 30)])
-    make(dt.date(2023, 2, 2), legacy_commune("Xã Long Khánh A"), Kind.TALK, groups=[("tn-2", 30)])
-    make(dt.date(2023, 3, 1), legacy_commune("Xã Thường Lạc"), Kind.CONFERENCE, groups=[("tn-3", 30)])
-    make(dt.date(2023, 3, 2), legacy_commune("Xã Long Thuận"), Kind.CONFERENCE)  # no audience recorded
-    make(dt.date(2023, 3, 3), legacy_commune("Xã Long Thuận"), Kind.VISUAL, groups=[("tn-3", 30)])
+    lka, tl, lt = (legacy_commune(n) for n in ("Xã Long Khánh A", "Xã Thường Lạc", "Xã Long Thuận"))
+    make(dt.date(2023, 2, 1), lka, Kind.TALK, unit="hn-ubnd-long-khanh-a", groups=[("tn-1", 30)])
+    make(dt.date(2023, 2, 2), lka, Kind.TALK, unit="hn-ubnd-long-khanh-a", groups=[("tn-2", 30)])
+    make(dt.date(2023, 3, 1), tl, Kind.CONFERENCE, unit="hn-ubnd-thuong-lac", groups=[("tn-3", 30)])
+    make(dt.date(2023, 3, 2), lt, Kind.CONFERENCE, unit="hn-ubnd-long-thuan")  # no audience recorded
+    make(dt.date(2023, 3, 3), lt, Kind.VISUAL, unit="hn-ubnd-long-thuan", groups=[("tn-3", 30)])  # not a meeting
+    make(dt.date(2023, 3, 4), lt, Kind.CONFERENCE, groups=[("nld-nsdld", 30)])  # held by the district office
     result = compute(indicator("M5"), 2023)
     assert (result.numerator, result.denominator, result.actual) == (2, 10, Decimal("20.0"))
 

@@ -1,0 +1,278 @@
+"""Synthetic 2022–2025 records for the Hồng Ngự plan, so the dashboard shows a believable mix of met and
+missed targets. Every record is marked demo and removable; nothing real is touched."""
+
+import datetime as dt
+import random
+
+from django.apps import apps
+from django.db import transaction
+
+from lantoa.activities.kinds import Channel, Kind, is_modern
+from lantoa.activities.models import Activity, Audience, Campaign
+from lantoa.core.models import AuditLog
+from lantoa.core.text import search_key
+from lantoa.geo.models import Area
+from lantoa.orgs.models import Unit
+from lantoa.taxonomy.models import TargetGroup, Topic
+
+YEARS = (2022, 2023, 2024, 2025)
+# Per year: meetings with workers and employers (M4), communes with a grassroots meeting (M5),
+# training classes (M10) and, per association, meetings for collaborators (M6). Some years fall short.
+PLAN = {
+    2022: {"employer": 7, "grassroots": 3, "training": 2, "association": (3, 4, 2, 3, 5)},
+    2023: {"employer": 6, "grassroots": 2, "training": 1, "association": (1, 2, 2, 1, 3)},
+    2024: {"employer": 4, "grassroots": 1, "training": 1, "association": (2, 1, 0, 1, 2)},
+    2025: {"employer": 5, "grassroots": 1, "training": 1, "association": (1, 1, 1, 2, 1)},
+}
+REFORM = dt.date(2025, 7, 1)
+
+
+def _communes_on(day: dt.date) -> list[Area]:
+    return [
+        a
+        for a in Area.objects.filter(level=Area.Level.COMMUNE)
+        if a.is_valid_on(day) and (a.valid_from is None or a.code in {"29971", "29978", "29983", "29992", "30154"})
+    ]
+
+
+def _committee_of(commune: Area) -> Unit | None:
+    return Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, area=commune).first()
+
+
+class _Builder:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.activities: list[Activity] = []
+        self.audiences: list[tuple[int, str, int]] = []
+        self.groups = {g.code: g for g in TargetGroup.objects.all()}
+
+    def add(
+        self,
+        *,
+        day,
+        kind,
+        unit,
+        area,
+        title,
+        groups=(),
+        campaign=None,
+        channel=None,
+        link="",
+        status="done",
+        signups=0,
+        vssid=0,
+    ):
+        channel = channel or (Channel.DIRECT if kind not in (Kind.SOCIAL_POST, Kind.VSSID) else Channel.ZALO)
+        a = Activity(
+            title=title,
+            kind=kind,
+            channel=channel,
+            modern=is_modern(channel),
+            status=status,
+            start_date=day,
+            organiser=unit,
+            area=area,
+            campaign=campaign,
+            link=link,
+            signups=signups,
+            vssid_logins=vssid,
+            participants=sum(n for _g, n in groups),
+            is_demo=True,
+            search_key=search_key(f"{title} {area.name} {unit.name}"),
+        )
+        self.activities.append(a)
+        self.audiences.append((len(self.activities) - 1, groups))
+        return a
+
+    def day_in(self, year, month_from=1, month_to=12):
+        month = self.rng.randint(month_from, month_to)
+        return dt.date(year, month, self.rng.randint(1, 28))
+
+    def save(self):
+        Activity.objects.bulk_create(self.activities, batch_size=500)
+        Audience.objects.bulk_create(
+            [
+                Audience(activity=self.activities[i], group=self.groups[code], headcount=n)
+                for i, groups in self.audiences
+                for code, n in groups
+            ],
+            batch_size=1000,
+        )
+        return len(self.activities)
+
+
+@transaction.atomic
+def demo_load(*, actor, seed: int = 2022) -> dict:
+    """Fill 2022–2025 with demo records. Refuses to run twice (remove first)."""
+    if Activity.objects.filter(is_demo=True).exists():
+        return {"activities": 0, "already": True}
+    b = _Builder(seed)
+    unit = {u.code: u for u in Unit.objects.all()}
+    bhxh, labour, culture, radio = unit["hn-bhxh"], unit["hn-ldtbxh"], unit["hn-vhtt"], unit["hn-ttvhtt"]
+    associations = list(Unit.objects.filter(kind=Unit.Kind.ASSOCIATION).order_by("code"))
+    campaigns = []
+    for year in YEARS:
+        early, late = _communes_on(dt.date(year, 3, 1)), _communes_on(dt.date(year, 12, 31))
+        may = Campaign.objects.create(
+            name=f"Tháng vận động triển khai BHXH toàn dân {year}",
+            type=Campaign.Type.MAY,
+            theme="BHXH toàn dân – an sinh cho mọi nhà",
+            start_date=dt.date(year, 5, 1),
+            end_date=dt.date(year, 5, 31),
+            organiser=labour,
+            is_demo=True,
+            search_key=search_key(f"thang van dong {year}"),
+        )
+        holiday = Campaign.objects.create(
+            name=f"Tuyên truyền dịp Quốc khánh 2/9/{year}",
+            type=Campaign.Type.HOLIDAY,
+            start_date=dt.date(year, 8, 20),
+            end_date=dt.date(year, 9, 5),
+            organiser=bhxh,
+            is_demo=True,
+            search_key=search_key(f"quoc khanh {year}"),
+        )
+        campaigns += [may, holiday]
+        plan = PLAN[year]
+
+        def commune_for(day, early=early, late=late):
+            pool = early if day < REFORM else late
+            return b.rng.choice(pool)
+
+        for i in range(plan["employer"]):
+            day = b.day_in(year, 2, 11)
+            b.add(
+                day=day,
+                kind=Kind.DIALOGUE if i % 2 else Kind.CONFERENCE,
+                unit=bhxh,
+                area=commune_for(day),
+                title=f"Đối thoại chính sách BHXH với người lao động, chủ doanh nghiệp ({i + 1}/{year})",
+                groups=[("nld-nsdld", b.rng.randint(30, 90))],
+            )
+        for commune in b.rng.sample(late if year == 2025 else early, plan["grassroots"]):
+            day = dt.date(year, 9, b.rng.randint(1, 28)) if year == 2025 else b.day_in(year, 3, 10)
+            b.add(
+                day=day,
+                kind=Kind.TALK,
+                unit=_committee_of(commune) or bhxh,
+                area=commune,
+                title=f"Hội nghị tuyên truyền BHXH tự nguyện cho hộ nông dân tại {commune.name}",
+                groups=[("tn-1", b.rng.randint(25, 60)), ("tn-5", b.rng.randint(5, 20))],
+                signups=b.rng.randint(0, 6),
+            )
+        for _i in range(plan["training"]):
+            day = b.day_in(year, 3, 9)
+            b.add(
+                day=day,
+                kind=Kind.TRAINING,
+                unit=bhxh,
+                area=commune_for(day),
+                title=f"Tập huấn nghiệp vụ tuyên truyền cho cộng tác viên, đại lý thu năm {year}",
+                groups=[("ctv-uy-tin", b.rng.randint(40, 80))],
+            )
+        for association, n in zip(associations, plan["association"], strict=False):
+            for i in range(n):
+                day = b.day_in(year, 2, 11)
+                b.add(
+                    day=day,
+                    kind=Kind.CONFERENCE,
+                    unit=association,
+                    area=commune_for(day),
+                    title=f"Hội nghị cho chi hội trưởng, người có uy tín ({association.short_name} {i + 1})",
+                    groups=[("ctv-uy-tin", b.rng.randint(20, 50))],
+                )
+        # Door-to-door work and social media in every commune; in 2023 one commune posts nothing online.
+        for half, pool in (("h1", early), ("h2", late)):
+            months = (1, 6) if half == "h1" else (7, 12)
+            for commune in pool:
+                committee = _committee_of(commune) or bhxh
+                for _k in range(b.rng.randint(6, 12)):
+                    day = b.day_in(year, *months)
+                    may_campaign = may if day.month == 5 else None
+                    b.add(
+                        day=day,
+                        kind=Kind.HOUSEHOLD_VISIT,
+                        unit=committee,
+                        area=commune,
+                        title="Thăm hộ, vận động tham gia BHXH tự nguyện",
+                        campaign=may_campaign,
+                        groups=[(b.rng.choice(["tn-1", "tn-3", "tn-4", "tn-5"]), b.rng.randint(1, 4))],
+                        signups=1 if b.rng.random() < 0.2 else 0,
+                    )
+                if year == 2023 and commune.code == "29998":
+                    continue
+                day = b.day_in(year, *months)
+                b.add(
+                    day=day,
+                    kind=Kind.SOCIAL_POST,
+                    unit=committee,
+                    area=commune,
+                    channel=Channel.ZALO,
+                    title=f"Bài đăng Zalo: lợi ích BHXH tự nguyện ({commune.name})",
+                    link=f"https://zalo.me/demo/{commune.code}/{year}{half}",
+                )
+        for d in range(3):
+            day = dt.date(year, 5, 5 + d * 7)
+            b.add(
+                day=day,
+                kind=Kind.VISUAL,
+                unit=culture,
+                area=commune_for(day),
+                campaign=may,
+                title="Treo băng rôn, phát tờ rơi Tháng vận động BHXH toàn dân",
+            )
+        day = dt.date(year, 8, 28)
+        b.add(
+            day=day,
+            kind=Kind.PRESS_PIECE,
+            unit=radio,
+            area=commune_for(day),
+            campaign=holiday,
+            channel=Channel.PRESS,
+            title="Phóng sự: người nông dân với BHXH tự nguyện",
+        )
+    count = b.save()
+    topics = list(Topic.objects.all())
+    for a in Activity.objects.filter(is_demo=True).only("id"):
+        a.topics.add(*random.Random(a.pk).sample(topics, 2))
+    extra = {}
+    if apps.is_installed("lantoa.radio"):
+        from lantoa.radio.demo import broadcasts_demo_load
+
+        extra["broadcasts"] = broadcasts_demo_load(seed=seed)
+    AuditLog.objects.create(
+        actor=None,
+        actor_name="system",
+        action=AuditLog.Action.ACTION,
+        verb="demo_load",
+        target_type="activities.activity",
+        target_id="demo",
+        target_repr="demo data",
+        changes={"activities": [None, count]},
+        source="system",
+    )
+    return {"activities": count, "campaigns": len(campaigns), **extra}
+
+
+@transaction.atomic
+def demo_remove(*, actor) -> dict:
+    counts = {
+        "activities": Activity.objects.filter(is_demo=True).delete()[0],
+        "campaigns": Campaign.objects.filter(is_demo=True).delete()[0],
+    }
+    if apps.is_installed("lantoa.radio"):
+        from lantoa.radio.demo import broadcasts_demo_remove
+
+        counts["broadcasts"] = broadcasts_demo_remove()
+    AuditLog.objects.create(
+        actor=None,
+        actor_name="system",
+        action=AuditLog.Action.ACTION,
+        verb="demo_remove",
+        target_type="activities.activity",
+        target_id="demo",
+        target_repr="demo data",
+        changes={k: [v, 0] for k, v in counts.items()},
+        source="system",
+    )
+    return counts
