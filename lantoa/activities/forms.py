@@ -76,7 +76,7 @@ class ActivityForm(forms.ModelForm):
                 min_value=0,
                 required=False,
                 initial=existing.get(group.pk),
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "placeholder": "0"}),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             )
             self.group_fields.append((group, name))
 

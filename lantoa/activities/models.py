@@ -76,7 +76,7 @@ class Activity(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("activity name"), max_length=300)
     kind = models.CharField(_("form"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     # Derived from the channel by the service (§II.2.4); kept for fast counting of T6.

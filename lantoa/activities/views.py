@@ -145,6 +145,8 @@ def activity_edit(request, pk=None):
     activity = selectors.activity_get(user=request.user, pk=pk) if pk else Activity()
     form = _activity_form(request, activity)
     evidence_form = EvidenceForm(request.POST or None, request.FILES or None) if pk is None else None
+    if evidence_form is not None:
+        evidence_form.fields["file"].required = False
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_save(

@@ -1,9 +1,11 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.models import AuditLog
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# dd/mm/yyyy, also typed without separators on a phone's number pad (15032023).
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 
 
 class VNDateInput(forms.DateInput):
@@ -24,12 +26,21 @@ class VNDateField(forms.DateField):
 
 
 def vn_date_formfield(field, **kwargs):
-    """formfield_callback for ModelForms: every date field reads and shows dd/mm/yyyy."""
+    """formfield_callback for ModelForms: dates read and show dd/mm/yyyy; an empty choice reads "—"
+    (Django's "- Select an option -" has no Vietnamese translation)."""
     from django.db import models
 
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-        return VNDateField(label=field.verbose_name, required=not field.blank, help_text=field.help_text, **kwargs)
-    return field.formfield(**kwargs)
+        return VNDateField(
+            label=capfirst(field.verbose_name), required=not field.blank, help_text=field.help_text, **kwargs
+        )
+    formfield = field.formfield(**kwargs)
+    if isinstance(formfield, forms.ModelChoiceField):  # its choices are a query: never evaluate them here
+        if formfield.empty_label is not None:
+            formfield.empty_label = "—"
+    elif isinstance(formfield, forms.ChoiceField) and formfield.choices and formfield.choices[0][0] == "":
+        formfield.choices = [("", "—"), *formfield.choices[1:]]
+    return formfield
 
 
 def apply_validation_error(form, exc) -> None:

@@ -31,6 +31,7 @@ class KpiResult:
     records: QuerySet | None = None
     no_data_reason: str = ""
     details: dict = field(default_factory=dict)
+    waiting: bool = False  # the computation waits for records a later part of the product brings
 
     @property
     def has_data(self) -> bool:
@@ -94,7 +95,7 @@ def compute(indicator, year: int, *, user=None, area=None, unit=None) -> KpiResu
 
 def _awaiting(needs):
     def func(ctx: KpiContext) -> KpiResult:
-        return KpiResult(no_data_reason=str(needs))
+        return KpiResult(no_data_reason=str(needs), waiting=True)
 
     return func
 

@@ -85,7 +85,7 @@ def dashboard_rows(*, user, plan: Plan) -> list[dict]:
                 "indicator": ind,
                 "cells": cells,
                 "computation": registry[ind.computation],
-                "no_data_reason": next((c["result"].no_data_reason for c in cells if c["result"].no_data_reason), ""),
+                "no_data_reason": cells[0]["result"].no_data_reason if cells and cells[0]["result"].waiting else "",
             }
         )
     return rows
