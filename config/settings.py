@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lantoa.plans",
     "lantoa.taxonomy",
     "lantoa.activities",
+    "lantoa.radio",
     "lantoa.demo",
 ]
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("units/", include("lantoa.orgs.urls")),
     path("plans/", include("lantoa.plans.urls")),
     path("activities/", include("lantoa.activities.urls")),
+    path("radio/", include("lantoa.radio.urls")),
     path("", include("lantoa.core.urls")),
 ]

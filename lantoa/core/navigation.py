@@ -18,13 +18,7 @@ SECTIONS = [
     Section("dashboard", _("Dashboard"), "plans:dashboard"),
     Section("plans", _("Plans and targets"), "plans:list"),
     Section("activities", _("Activities"), "activities:list"),
-    Section(
-        "radio",
-        _("Commune radio"),
-        "core:section",
-        _("The broadcast log of each commune and the weekly check of two voluntary-BHXH broadcasts."),
-        "R5.4",
-    ),
+    Section("radio", _("Commune radio"), "radio:list"),
     Section("campaigns", _("Campaigns"), "activities:campaigns"),
     Section(
         "audience",

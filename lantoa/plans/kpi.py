@@ -87,6 +87,10 @@ class Registry:
 
 registry = Registry()
 
+# Early warnings on the dashboard (R1.5): functions (user, plan) → [{"text": …, "url": …}]. Apps append
+# theirs in ready(); the pace of the running year's targets is the first.
+warning_providers: list = []
+
 
 def compute(indicator, year: int, *, user=None, area=None, unit=None) -> KpiResult:
     comp = registry[indicator.computation]

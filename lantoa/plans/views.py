@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import PLAN_EDITORS, has_role
@@ -15,11 +14,8 @@ from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
-from lantoa.plans.kpi import compute, registry
+from lantoa.plans.kpi import compute, registry, warning_providers
 from lantoa.plans.models import Target
-
-# Functions (user, plan) → [{"text", "url"}] shown as early warnings on the dashboard (R1.5).
-WARNING_PROVIDERS = ["lantoa.plans.selectors.pace_warnings"]
 
 
 def _require_editor(user):
@@ -38,8 +34,8 @@ def dashboard(request):
         plan = selectors.default_plan(user=request.user)
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
     warnings = []
-    for provider in WARNING_PROVIDERS:
-        warnings.extend(import_string(provider)(user=request.user, plan=plan) if plan else [])
+    for provider in warning_providers:
+        warnings.extend(provider(user=request.user, plan=plan) if plan else [])
     return render(
         request,
         "plans/dashboard.html",
