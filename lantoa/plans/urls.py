@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("warnings/", views.warning_list, name="warnings"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/document/", views.plan_document, name="document"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),

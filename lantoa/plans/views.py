@@ -243,3 +243,11 @@ def indicator_records(request, plan_pk, pk, year):
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+def warning_list(request):
+    """Every early warning (R1.5) as a list: targets the pace will not reach, communes short of broadcasts."""
+    plan = selectors.default_plan(user=request.user)
+    warnings = [w for provider in warning_providers for w in (provider(user=request.user, plan=plan) if plan else [])]
+    return render(request, "plans/warning_list.html", {"plan": plan, "warnings": warnings})

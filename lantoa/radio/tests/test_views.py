@@ -242,3 +242,11 @@ def test_dashboard_drill_down_lists_the_broadcasts_counted(client, officer_long_
     html = response.content.decode()
     assert reverse("radio:detail", args=[Broadcast.objects.get(title="Tuần 23").pk]) in html
     assert "Loa Thường Lạc" not in html and "Không tính" not in html
+
+
+def test_warnings_list_page_and_dashboard_box(client, default_data, make_user):
+    officer = make_user("commune_officer", "dt-ubnd-long-khanh")
+    client.force_login(officer)
+    html = client.get(reverse("plans:warnings")).content.decode()
+    assert "Xã Long Khánh" in html and "Xã Tân Long" not in html  # scoped: only the officer's commune
+    assert reverse("plans:warnings") in client.get(reverse("plans:dashboard")).content.decode()
