@@ -114,11 +114,15 @@ def covering_areas(areas: Iterable[Area], on: dt.date) -> list[Area]:
         if area.is_valid_on(on):
             result[area.id] = area
             continue
+        if area.valid_from is not None and area.valid_from > on:
+            continue  # not created yet: it covers nothing on that day (nor do its communes)
         links = list(AreaSuccession.objects.select_related("successor").filter(predecessor=area, effective_on__lte=on))
         if links:
             stack.extend(link.successor for link in links)
         else:
-            stack.extend(area.children.all())
+            # An abolished area without a successor (a district): what its communes became. Hamlets
+            # follow their commune, so they need not be walked.
+            stack.extend(area.children.filter(level__lte=Area.Level.COMMUNE))
     return sorted(result.values(), key=lambda a: (a.level, a.name))
 
 

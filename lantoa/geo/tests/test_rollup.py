@@ -195,3 +195,16 @@ def test_area_list_filters_by_date_and_accentless_query(default_data):
     assert sorted(a.name for a in in_2026) == sorted(CURRENT_NAMES)
     assert [a.name for a in area_list(q="long khanh", on=dt.date(2026, 1, 1))] == ["Xã Long Khánh"]
     assert {a.name for a in area_list(q="LONG KHÁNH", on=dt.date(2024, 1, 1))} == {"Xã Long Khánh A", "Xã Long Khánh B"}
+
+
+def test_covering_areas_ignores_areas_not_created_yet(default_data, django_assert_max_num_queries):
+    import datetime as dt
+
+    from lantoa.geo.models import Area
+    from lantoa.geo.selectors import covering_areas
+
+    current = Area.objects.get(level=Area.Level.PROVINCE, code="82")
+    legacy = Area.objects.get(level=Area.Level.PROVINCE, code="87")
+    # On a 2023 day the current province and its communes do not exist yet: only the old province covers.
+    with django_assert_max_num_queries(3):
+        assert covering_areas([current, legacy], dt.date(2023, 6, 1)) == [legacy]
