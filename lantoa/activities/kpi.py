@@ -112,10 +112,11 @@ def may_campaign_held(ctx: KpiContext) -> KpiResult:
 def _by_commune(ctx: KpiContext, qs) -> tuple[list, dict[int, list]]:
     """The plan's communes and, for each, the (id, modern) of the activities counted under it."""
     communes = plan_communes(ctx)
-    mapping = commune_rollup_map(reference_day(ctx.year))
+    records = list(qs.values_list("pk", "area_id", "modern"))
+    mapping = commune_rollup_map(reference_day(ctx.year), {area_id for _pk, area_id, _m in records})
     wanted = {c.id for c in communes}
     rows: dict[int, list] = defaultdict(list)
-    for pk, area_id, modern in qs.values_list("pk", "area_id", "modern"):
+    for pk, area_id, modern in records:
         commune = mapping.get(area_id)
         if commune in wanted:
             rows[commune].append((pk, modern))

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lantoa.core.models import valid_on
@@ -173,15 +173,22 @@ def communes_on(areas: Iterable[Area], day: dt.date) -> list[Area]:
     return sorted(result.values(), key=lambda a: a.search_key)
 
 
-def commune_rollup_map(day: dt.date) -> dict[int, int]:
-    """{area id: id of the commune its records count under on `day`} for every area — one pass over
-    the area tree and the succession links, so that counting many records costs no query per record."""
-    areas = {a.id: a for a in Area.objects.all()}
+def commune_rollup_map(day: dt.date, area_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """{area id: id of the commune its records count under on `day`} — for the given areas (every area
+    if None) in one pass over the tree and the succession links, so counting many records costs no
+    query per record. Hamlets are loaded only when asked for: they are most of the tree."""
+    wanted = None if area_ids is None else set(area_ids)
+    qs = Area.objects.only("id", "level", "parent_id", "valid_from", "valid_to")
+    if wanted is not None:
+        qs = qs.filter(Q(level__lte=Area.Level.COMMUNE) | Q(id__in=wanted))
+    areas = {a.id: a for a in qs}
     links = {
         s.predecessor_id: s.successor_id for s in AreaSuccession.objects.filter(primary=True, effective_on__lte=day)
     }
     out: dict[int, int] = {}
     for area_id, area in areas.items():
+        if wanted is not None and area_id not in wanted:
+            continue
         node = area
         while node is not None and node.level > Area.Level.COMMUNE:
             node = areas.get(node.parent_id)
