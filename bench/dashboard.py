@@ -198,10 +198,20 @@ def main(argv=None) -> int:
     with_sql = [i for i in computed if i.computation in handsql.BY_COMPUTATION]
     without_sql = [i.code for i in computed if i.computation not in handsql.BY_COMPUTATION]
 
-    def run_sql(ind, year):
+    def run_sql(ind, year) -> tuple[float, tuple]:
+        """(seconds, figures) of the hand SQL. On PostgreSQL it runs with JIT off (not timed): the
+        recursive CTEs are overestimated and would be JIT-compiled for up to a second, while no query of
+        the app comes near the JIT cost threshold (checked on the 16× database)."""
         p = handsql.params(dialect, year=year, plan_id=plan_id, indicator_id=ind.pk, today=today)
         with connection.cursor() as cur:
-            return handsql.BY_COMPUTATION[ind.computation](cur, dialect, p)
+            if dialect.pg:
+                cur.execute("SET jit = off")
+            t = time.perf_counter()
+            figures = handsql.BY_COMPUTATION[ind.computation](cur, dialect, p)
+            spent = time.perf_counter() - t
+            if dialect.pg:
+                cur.execute("RESET jit")
+        return spent, figures
 
     # --- correctness and query counts (un-timed: the debug cursor slows things down) --------------------
     # The whole dashboard once, its queries counted; then every computed figure of every plan year is
@@ -216,10 +226,23 @@ def main(argv=None) -> int:
     for year in plan.years:
         for ind in with_sql:
             app = values_of(app_cells[(ind.code, year)])
-            sql = run_sql(ind, year)
+            _spent, sql = run_sql(ind, year)
             checks.append({"year": year, "code": ind.code, "app": [fmt(v) for v in app], "sql": [fmt(v) for v in sql]})
             if not same(app, sql):
                 mismatches.append(f"{year} {ind.code}: app {tuple(map(fmt, app))} ≠ SQL {tuple(map(fmt, sql))}")
+    # Where the whole dashboard's time goes: every (indicator, year) cell once, with its query count.
+    user, plan = fresh()
+    cells = {}
+    for ind in timed_inds:
+        if not is_computed(ind.computation):
+            continue
+        for year in plan.years:
+            with counting() as counter:
+                t = time.perf_counter()
+                indicator_cell(user=user, indicator=ind, year=year, target=ind.by_year.get(year))
+                spent = time.perf_counter() - t
+            cells[f"{ind.code} {year}"] = {"ms": ms(spent), "queries": counter.n}
+
     queries = {}
     user, plan = fresh()
     for ind in timed_inds:
@@ -255,9 +278,7 @@ def main(argv=None) -> int:
                 app_times[ind.code].append(ms(spent))
         total_sql = 0.0
         for ind in with_sql:
-            t = time.perf_counter()
-            run_sql(ind, args.year)
-            spent = time.perf_counter() - t
+            spent, _figures = run_sql(ind, args.year)
             total_sql += spent
             if rep:
                 sql_times[ind.code].append(ms(spent))
@@ -272,11 +293,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         dashboard_rows(user=user, plan=plan)
         dash_app.append(ms(time.perf_counter() - t))
-        t = time.perf_counter()
-        for year in plan.years:
-            for ind in with_sql:
-                run_sql(ind, year)
-        all_years_sql.append(ms(time.perf_counter() - t))
+        all_years_sql.append(ms(sum(run_sql(ind, year)[0] for year in plan.years for ind in with_sql)))
     if client is not None:  # one run: it is dashboard_rows plus the template
         t = time.perf_counter()
         response = client.get(page_url)
@@ -323,6 +340,7 @@ def main(argv=None) -> int:
         "dashboard_app_ms": med(dash_app),
         "dashboard_sql_ms": med(all_years_sql),
         "dashboard_queries": dashboard_queries,
+        "cells": cells,
         "page_ms": med(page) if page else None,
         "checks": checks,
         "mismatches": mismatches,
@@ -388,6 +406,14 @@ def report(r: dict) -> str:
             f"dashboard page (GET, rendered, one run): {r['page_ms']:9.1f} ms   ratio to the SQL of all years "
             f"{r['page_ms'] / r['dashboard_sql_ms']:.2f}×"
         )
+    years = sorted({int(k.split()[1]) for k in r["cells"]})
+    codes = list(dict.fromkeys(k.split()[0] for k in r["cells"]))
+    lines.append("")
+    lines.append("where dashboard_rows spends its time (each cell once: ms / queries)")
+    lines.append(f"{'':<6}" + "".join(f"{y:>16}" for y in years))
+    for code in codes:
+        row = [r["cells"].get(f"{code} {y}") for y in years]
+        lines.append(f"{code:<6}" + "".join(f"{c['ms']:9.0f} /{c['queries']:>5}" if c else f"{'—':>16}" for c in row))
     lines.append("")
     if r["mismatches"]:
         lines.append("NUMBERS DIFFER between the app and the SQL:")

@@ -12,9 +12,22 @@
 # rows). The largest size is generated; the smaller ones are derived from it (generate.py --derive-from:
 # every 4th / 16th activity and radio row, tables rewritten), so every size has the same areas, units
 # and plan and the sizes are nested samples of one data set. KEEP=1 keeps the databases in the work folder.
+# SNAPSHOT=1 measures the last commit (git archive HEAD, with the current bench/ files) from a copy in
+# /tmp, so that edits made in the working tree during the run do not change what is measured.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ "${SNAPSHOT:-0}" = 1 ] && [ -z "${LANTOA_BENCH_COMMIT:-}" ]; then
+    snap=$(mktemp -d /tmp/lantoa-bench-src.XXXXXX)
+    git archive HEAD | tar -x -C "$snap"
+    cp bench/*.py bench/*.sh "$snap/bench/"
+    ln -s "$PWD/.venv" "$snap/.venv"
+    rc=0
+    OUT=${OUT:-$PWD/bench/results-$(date +%Y-%m-%d).txt} LANTOA_BENCH_COMMIT="$(git rev-parse --short HEAD) (snapshot)" \
+        bash "$snap/bench/run.sh" || rc=$?
+    rm -rf "$snap"
+    exit $rc
+fi
 PY=.venv/bin/python
 BASE=${BASE:-0.0625}
 MULTS=${MULTS:-"1 4 16"}
@@ -57,7 +70,11 @@ scale_largest=$("$PY" -c "print($BASE * $largest)")
 
 : >"$OUT"
 say "Lan Tỏa dashboard benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes in the working tree')"
+if [ -n "${LANTOA_BENCH_COMMIT:-}" ]; then
+    say "commit $LANTOA_BENCH_COMMIT"
+else
+    say "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes in the working tree')"
+fi
 say "base (1×) = --scale $BASE; sizes: $MULTS (largest generated with --scale $scale_largest, the others derived);"
 say "$HAMLETS hamlets per commune; year $YEAR timed per indicator (median of $REPEAT), dashboard_rows median of $DASH_REPEAT"
 say "databases: $DATABASES"
