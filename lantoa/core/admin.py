@@ -54,8 +54,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
             )
         formset.save_m2m()
 
-    @transaction.atomic
-    def delete_model(self, request, obj):
+    @staticmethod
+    def _audit_delete(request, obj):
         audit_log(
             actor=request.user,
             action=AuditLog.Action.DELETE,
@@ -64,19 +64,16 @@ class AuditedModelAdmin(admin.ModelAdmin):
             verb="admin_delete",
             source="admin",
         )
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        self._audit_delete(request, obj)
         super().delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit_log(
-                actor=request.user,
-                action=AuditLog.Action.DELETE,
-                obj=obj,
-                before=snapshot(obj),
-                verb="admin_delete",
-                source="admin",
-            )
+            self._audit_delete(request, obj)
         super().delete_queryset(request, queryset)
 
 

@@ -67,3 +67,20 @@ def test_audit_page_for_coordinator_with_filters_and_export(client, coordinator)
     assert "Bưu điện huyện" in html and "BĐ" in html
     csv = client.get(reverse("core:audit"), {"target_type": "orgs.unit", "export": "csv"}).content.decode("utf-8-sig")
     assert "Bưu điện huyện → BĐ" in csv
+
+
+def test_admin_delete_is_audited_one_and_many(client, django_user_model, default_data):
+    from lantoa.taxonomy.models import Topic
+
+    admin = django_user_model.objects.create_superuser("root", password="x" * 12, role="admin")
+    client.force_login(admin)
+    one = Topic.objects.get(code="vssid")
+    response = client.post(reverse("admin:taxonomy_topic_delete", args=[one.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Topic.objects.filter(pk=one.pk).exists()
+    many = list(Topic.objects.filter(code__in=["tang-so", "rui-ro"]).values_list("pk", flat=True))
+    client.post(
+        reverse("admin:taxonomy_topic_changelist"),
+        {"action": "delete_selected", "_selected_action": many, "post": "yes"},
+    )
+    deleted = AuditLog.objects.filter(verb="admin_delete", target_type="taxonomy.topic", actor=admin)
+    assert sorted(int(i) for i in deleted.values_list("target_id", flat=True)) == sorted([one.pk, *many])
