@@ -35,7 +35,8 @@ def setup_django(database: str) -> None:
     """Configure the environment for `database` and start Django. Call before importing app code."""
     if is_postgres(database):
         os.environ["DATABASE_URL"] = database
-        scratch = Path(tempfile.gettempdir()) / f"lantoa-bench-{pg_database_name(database)}"
+        root = os.environ.get("LANTOA_BENCH_SCRATCH") or tempfile.gettempdir()
+        scratch = Path(root) / f"lantoa-bench-{pg_database_name(database)}"
     else:
         path = Path(database).resolve()
         os.environ.pop("DATABASE_URL", None)

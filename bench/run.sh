@@ -40,6 +40,7 @@ OUT=${OUT:-bench/results-$(date +%Y-%m-%d).txt}
 
 WORK=$(mktemp -d /tmp/lantoa-bench.XXXXXX)
 chmod 755 "$WORK"
+export LANTOA_BENCH_SCRATCH="$WORK" # media/static/secret-key folders of the PostgreSQL runs
 pg_dir=""
 cleanup() {
     local rc=$?
