@@ -48,7 +48,7 @@ def _future(ctx: KpiContext) -> KpiResult | None:
     return None
 
 
-def _count(ctx: KpiContext, qs, needs) -> KpiResult:
+def _count(ctx: KpiContext, qs) -> KpiResult:
     if (early := _future(ctx)) is not None:
         return early
     n = qs.count()
@@ -71,13 +71,13 @@ def plan_communes(ctx: KpiContext) -> list:
 def employer_conferences(ctx: KpiContext) -> KpiResult:
     """M4: meetings with workers and employers held in the year."""
     qs = done_in_year(ctx).filter(kind__in=MEETING_KINDS, audiences__group__code=WORKERS_GROUP).distinct()
-    return _count(ctx, qs, None)
+    return _count(ctx, qs)
 
 
 @registry.implement("training_classes")
 def training_classes(ctx: KpiContext) -> KpiResult:
     """M10: training classes held in the year."""
-    return _count(ctx, done_in_year(ctx).filter(kind=Kind.TRAINING), None)
+    return _count(ctx, done_in_year(ctx).filter(kind=Kind.TRAINING))
 
 
 @registry.implement("campaign_activity_share")
@@ -102,7 +102,9 @@ def may_campaign_held(ctx: KpiContext) -> KpiResult:
     if ctx.year == clock.today().year and clock.today().month < 5:
         return KpiResult(no_data_reason=str(_("May has not come yet")))
     campaigns = Campaign.objects.filter(type=Campaign.Type.MAY, start_date__year=ctx.year)
-    held = done_in_year(ctx).filter(campaign__in=campaigns, start_date__month=5)
+    held = done_in_year(ctx).filter(
+        campaign__in=campaigns, start_date__range=(dt.date(ctx.year, 5, 1), dt.date(ctx.year, 5, 31))
+    )
     n = held.count()
     return KpiResult(
         actual=n > 0, numerator=Decimal(n), records=held, details={"campaigns": [c.name for c in campaigns]}
