@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "lantoa.taxonomy",
     "lantoa.activities",
     "lantoa.radio",
+    "lantoa.audience",
     "lantoa.demo",
 ]
 

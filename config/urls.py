@@ -16,5 +16,6 @@ urlpatterns = [
     path("plans/", include("lantoa.plans.urls")),
     path("activities/", include("lantoa.activities.urls")),
     path("radio/", include("lantoa.radio.urls")),
+    path("people/", include("lantoa.audience.urls")),
     path("", include("lantoa.core.urls")),
 ]

@@ -32,6 +32,15 @@ EVIDENCE_TYPES = {
 }
 EVIDENCE_MAX_MB = 10
 
+# Called with the activity after it is saved or changes status, inside the same transaction: apps that
+# keep figures derived from activities (the audience's reach) append theirs in ready().
+activity_changed_hooks: list = []
+
+
+def _changed(activity: Activity) -> None:
+    for hook in activity_changed_hooks:
+        hook(activity)
+
 
 @dataclass
 class AudienceRow:
@@ -141,6 +150,7 @@ def activity_save(*, actor, activity: Activity, audiences: list[AudienceRow], to
             after={"audiences": after_groups},
             verb="activity_audiences",
         )
+    _changed(activity)
     return activity
 
 
@@ -162,6 +172,7 @@ def activity_set_status(*, actor, activity: Activity, status: str) -> Activity:
         after=snapshot(activity),
         verb="activity_status",
     )
+    _changed(activity)
     return activity
 
 

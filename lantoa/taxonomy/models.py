@@ -33,6 +33,10 @@ class TargetGroup(models.Model):
     name = models.CharField(_("name"), max_length=300)
     voluntary_group = models.PositiveSmallIntegerField(_("voluntary-BHXH group (footnote ¹)"), null=True, blank=True)
     computed = models.BooleanField(_("computed from the registry"), default=False)
+    # For the computed "payment coming due" group: how many days ahead of the due date a person is in it.
+    due_window_days = models.PositiveSmallIntegerField(
+        _("days before the due date"), null=True, blank=True, help_text=_("Only for the computed group (7)")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 

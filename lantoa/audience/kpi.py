@@ -1,0 +1,1 @@
+"""Indicator computations over the registry and reach (T2, T3, T4)."""
