@@ -24,6 +24,10 @@ from lantoa.orgs.models import Unit
 
 CAMPAIGN_EDITORS = {Role.COORDINATOR, Role.INSURANCE, Role.ADMIN}
 
+# Links shown on an activity's page by apps built on activities (the people it reached…):
+# functions (activity, user) → {"label": …, "url": …} or None, appended in their ready().
+detail_links: list = []
+
 
 def _place_choices(user):
     qs = Area.objects.filter(level__gte=Area.Level.COMMUNE).select_related("parent").order_by("search_key")
@@ -185,6 +189,7 @@ def activity_detail(request, pk):
             "evidence": activity.evidence.all(),
             "evidence_form": EvidenceForm(),
             "can_edit": _may_write(request.user),
+            "links": [link for f in detail_links if (link := f(activity, request.user))],
         },
     )
 

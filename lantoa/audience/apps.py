@@ -13,3 +13,8 @@ class AudienceConfig(AppConfig):
         from lantoa.audience.services import reach_refresh_for_activity
 
         activity_changed_hooks.append(reach_refresh_for_activity)
+
+        from lantoa.activities.views import detail_links
+        from lantoa.audience.views import activity_reach_link
+
+        detail_links.append(activity_reach_link)

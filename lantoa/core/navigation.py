@@ -20,16 +20,7 @@ SECTIONS = [
     Section("activities", _("Activities"), "activities:list"),
     Section("radio", _("Commune radio"), "radio:list"),
     Section("campaigns", _("Campaigns"), "activities:campaigns"),
-    Section(
-        "audience",
-        _("People and employers"),
-        "core:section",
-        _(
-            "The registry of people, households and employers, imported from the offices' sheets, "
-            "with target groups, duplicates and who was reached."
-        ),
-        "R4",
-    ),
+    Section("audience", _("People and employers"), "audience:list"),
     Section(
         "messaging",
         _("SMS and Zalo"),
