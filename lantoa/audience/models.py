@@ -326,6 +326,24 @@ class MergeRecord(models.Model):
         return f"{self.merged_id} → {self.kept_id}"
 
 
+class DuplicateDismissal(models.Model):
+    """Two records someone checked and found to be different people: the finder stops pairing them."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")  # the lower id
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="audience_dismissal_once"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="audience_dismissal_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id} ≠ {self.person_b_id}"
+
+
 class DataRequest(models.Model):
     """A person's request about their data (see, correct, delete, withdraw consent) and how it was handled."""
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from lantoa.audience import views
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
     path("activity/<int:pk>/", views.activity_reach, name="activity_reach"),
     path("activity/<int:pk>/change/", views.activity_reach_change, name="activity_reach_change"),
+    path("duplicates/", include("lantoa.audience.urls_duplicates")),
 ]

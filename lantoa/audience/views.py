@@ -148,6 +148,19 @@ def person_detail(request, pk):
     reach = person.reach.select_related("activity", "activity__area").order_by("-date")[:200]
     groups = list(person.groups.all())
     due_soon = Person.objects.filter(pk=person.pk).filter(selectors.due_soon_q()).exists()
+    lookalikes = []
+    if person.active:
+        from lantoa.audience.duplicates import Reason, duplicates_of
+
+        compare = reverse("audience:duplicate_compare")
+        for other, reasons in duplicates_of(person, user=request.user):
+            lookalikes.append(
+                {
+                    "p": selectors.present(request.user, other),
+                    "reasons": ", ".join(str(Reason(r).label) for r in reasons),
+                    "url": f"{compare}?{urlencode([('p', person.pk), ('p', other.pk)])}",
+                }
+            )
     return render(
         request,
         "audience/person_detail.html",
@@ -156,6 +169,7 @@ def person_detail(request, pk):
             "person": person,
             "groups": groups,
             "due_soon": due_soon,
+            "lookalikes": lookalikes,
             "reach": reach,
             "reach_count": person.reach.count(),
             "consent_events": person.consent_events.all()[:50],
