@@ -54,6 +54,7 @@ def parse_args(argv=None):
     )
     ap.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screens")
     ap.add_argument("--locale", default="vi-VN", help="the browser's language (Accept-Language); default vi-VN")
+    ap.add_argument("--only", default="", help="a regular expression: capture only the pages whose name matches")
     ap.add_argument("--chromium", default=os.environ.get("LANTOA_CHROMIUM", "/usr/bin/chromium"))
     args = ap.parse_args(argv)
     if not args.user or not args.password:
@@ -154,7 +155,16 @@ def discover(page, args) -> list[tuple[str, str]]:
     unit = first_link(page, r"/units/\d+/")
     if unit:
         pages.append(("unit_detail", urljoin(base, unit)))
+    pages.append(("people", urljoin(base, "people/")))
+    page.goto(urljoin(base, "people/"))
+    person = first_link(page, r"/people/\d+/")
+    if person:
+        pages.append(("person", urljoin(base, person)))
     pages += [
+        ("people_duplicates", urljoin(base, "people/duplicates/")),
+        ("people_imports", urljoin(base, "people/import/")),
+        ("people_reach", urljoin(base, "people/reach/")),
+        ("people_segments", urljoin(base, "people/segments/")),
         ("audit_log", urljoin(base, "audit/")),
         ("section_coming", urljoin(base, "section/activities/")),
         ("password", urljoin(base, "accounts/password/")),
@@ -193,7 +203,7 @@ def main(argv=None) -> int:
         ctx = browser.new_context(**common, **DEVICES["desktop"])
         page = ctx.new_page()
         sign_in(page, args)
-        pages = discover(page, args)
+        pages = [(n, u) for n, u in discover(page, args) if re.search(args.only, n)]
         state = ctx.storage_state()
         ctx.close()
         for device, opts in DEVICES.items():

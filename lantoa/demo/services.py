@@ -101,9 +101,22 @@ class _Builder:
         return len(self.activities)
 
 
+def _audience_load(*, seed: int, people: int | None) -> dict:
+    """The demo registry and the people the demo activities reached (after the activities exist)."""
+    if not apps.is_installed("lantoa.audience"):
+        return {}
+    from lantoa.audience.demo import DEFAULT_PEOPLE, audience_demo_load
+
+    result = audience_demo_load(seed=seed, people=DEFAULT_PEOPLE if people is None else people)
+    result.pop("already", None)  # a registry left from an earlier load is kept as it is
+    return result
+
+
 @transaction.atomic
-def demo_load(*, actor, seed: int = 2022) -> dict:
-    """Fill 2022–2025 with demo records. Refuses to run twice (remove first)."""
+def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
+    """Fill 2022–2025 with demo records. Refuses to run twice (remove first).
+
+    `people`: size of the demo registry (about 100,000 by default; tests use a few hundred)."""
     if Activity.objects.filter(is_demo=True).exists():
         return {"activities": 0, "already": True}
     b = _Builder(seed)
@@ -240,6 +253,7 @@ def demo_load(*, actor, seed: int = 2022) -> dict:
         from lantoa.radio.demo import broadcasts_demo_load
 
         extra["broadcasts"] = broadcasts_demo_load(seed=seed)
+    extra.update(_audience_load(seed=seed, people=people))
     AuditLog.objects.create(
         actor=None,
         actor_name="system",
@@ -248,7 +262,7 @@ def demo_load(*, actor, seed: int = 2022) -> dict:
         target_type="activities.activity",
         target_id="demo",
         target_repr="demo data",
-        changes={"activities": [None, count]},
+        changes={"activities": [None, count], **{k: [None, v] for k, v in extra.items()}},
         source="system",
     )
     return {"activities": count, "campaigns": len(campaigns), **extra}
@@ -256,7 +270,13 @@ def demo_load(*, actor, seed: int = 2022) -> dict:
 
 @transaction.atomic
 def demo_remove(*, actor) -> dict:
-    counts = {
+    counts = {}
+    if apps.is_installed("lantoa.audience"):
+        from lantoa.audience.demo import audience_demo_remove
+
+        # First: the registry's reach goes in one statement instead of activity by activity.
+        counts.update(audience_demo_remove())
+    counts |= {
         "activities": Activity.objects.filter(is_demo=True).delete()[0],
         "campaigns": Campaign.objects.filter(is_demo=True).delete()[0],
     }

@@ -11,10 +11,14 @@ from lantoa.plans.selectors import dashboard_rows
 pytestmark = pytest.mark.django_db
 
 
+# A small registry keeps the tests fast; `load_demo` writes about 100,000 people.
+PEOPLE = 300
+
+
 def test_demo_fills_the_dashboard_with_met_and_missed_targets(default_data, coordinator):
-    result = demo_load(actor=None)
+    result = demo_load(actor=None, people=PEOPLE)
     assert result["activities"] > 500 and Activity.objects.filter(is_demo=False).count() == 0
-    assert demo_load(actor=None)["already"]
+    assert demo_load(actor=None, people=PEOPLE)["already"]
     rows = {r["indicator"].code: r for r in dashboard_rows(user=coordinator, plan=Plan.objects.get(is_default=True))}
     m4 = [c["status"] for c in rows["M4"]["cells"]]
     assert m4 == ["met", "met", "behind", "met"]
@@ -26,7 +30,7 @@ def test_demo_fills_the_dashboard_with_met_and_missed_targets(default_data, coor
 
 
 def test_demo_is_removable(default_data):
-    demo_load(actor=None)
+    demo_load(actor=None, people=PEOPLE)
     counts = demo_remove(actor=None)
     assert counts["activities"] > 0
     assert not Activity.objects.exists() and not Campaign.objects.exists()
