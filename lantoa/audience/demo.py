@@ -41,6 +41,8 @@ from lantoa.taxonomy.models import TargetGroup, Topic
 
 DEFAULT_PEOPLE = 100_000
 DEMO_SOURCE = "Số liệu minh họa (demo)"
+# Where the planted duplicates say they came from (see _plant_duplicates).
+COPY_SOURCES = ("Danh sách BHXH huyện (demo)", "Danh sách xã sau sáp nhập (demo)")
 YEARS = (2022, 2023, 2024, 2025)
 REFORM = dt.date(2025, 7, 1)
 # Ages are counted as `year - birth year`, the way the registry filters them.
@@ -1449,7 +1451,49 @@ def audience_demo_load(*, seed: int = 2022, people: int = DEFAULT_PEOPLE) -> dic
         if year == 2025:
             reach.fill(year, 2, pools[2], offsets)
     reach.write()
+    loader.counts["duplicates"] = _plant_duplicates(loader)
     return dict(loader.counts)
+
+
+def _plant_duplicates(loader) -> int:
+    """A few people recorded twice, the way it happens between offices, so the duplicate finder has work:
+    the insurance office's list without diacritics (same CCCD), the new commune's list after July 2025
+    (same name and birth date), a second record sharing the phone."""
+    # Its own generator over a stable order: the same seed plants the same copies whatever the ids are.
+    ids = list(
+        Person.objects.filter(is_demo=True, birth_date__isnull=False)
+        .exclude(cccd="")
+        .exclude(phone="")
+        .order_by("cccd")
+        .values_list("id", flat=True)
+    )
+    rng = random.Random(len(ids))
+    chosen = Person.objects.filter(id__in=rng.sample(ids, min(len(ids), max(3, len(ids) // 2000))))
+    copies = []
+    for n, original in enumerate(chosen.order_by("id")):
+        copy = Person(
+            full_name=original.full_name,
+            name_key=original.name_key,
+            birth_date=original.birth_date,
+            birth_year=original.birth_year,
+            sex=original.sex,
+            area_id=original.area_id,
+            unit=loader.units["hn-bhxh"],
+            occupation=original.occupation,
+            insurance_status=original.insurance_status,
+            source=COPY_SOURCES[0],
+            is_demo=True,
+        )
+        if n % 3 == 0:
+            copy.cccd, copy.full_name = original.cccd, search_key(original.full_name).title()
+        elif n % 3 == 1:
+            copy.area_id = loader.rollup.get(original.area_id, original.area_id)
+            copy.source = COPY_SOURCES[1]
+        else:
+            copy.phone, copy.birth_date = original.phone, None
+        copies.append(copy)
+    Person.objects.bulk_create(copies)
+    return len(copies)
 
 
 def audience_demo_remove() -> dict:

@@ -8,7 +8,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from lantoa.activities.models import Activity
-from lantoa.audience.demo import DEMO_SOURCE, audience_demo_load
+from lantoa.audience.demo import COPY_SOURCES, DEMO_SOURCE, audience_demo_load
+from lantoa.audience.duplicates import duplicate_groups
 from lantoa.audience.models import (
     ConsentEvent,
     Employer,
@@ -35,7 +36,7 @@ def loaded(default_data):
 
 
 def test_people_have_valid_unique_identifiers(loaded):
-    people = list(Person.objects.filter(is_demo=True))
+    people = list(Person.objects.filter(is_demo=True).exclude(source__in=COPY_SOURCES))
     assert len(people) == SMALL == loaded["people"]
     cccds = [p.cccd for p in people if p.cccd]
     assert len(cccds) == len(set(cccds)) and len(cccds) > SMALL * 0.7
@@ -104,7 +105,9 @@ def test_consent_employers_and_groups(loaded):
         assert e.employees >= linked and e.insured_employees <= e.employees
         assert all("nld-nsdld" in {g.code for g in p.groups.all()} for p in e.people.all())
     codes = Counter(
-        code for p in Person.objects.filter(is_demo=True) for code in p.groups.values_list("code", flat=True)
+        code
+        for p in Person.objects.filter(is_demo=True).exclude(source__in=COPY_SOURCES)
+        for code in p.groups.values_list("code", flat=True)
     )
     assert {"tn-1", "can-bo", "lanh-dao", "nld-nsdld"} <= set(codes)
     assert "tn-7" not in codes  # computed from the due date, never stored
@@ -184,7 +187,7 @@ def test_loading_twice_changes_nothing_and_remove_leaves_nothing(loaded):
     assert audience_demo_load(people=SMALL)["already"]
     assert (Person.objects.count(), Reach.objects.count(), Household.objects.count()) == counts
     removed = demo_remove(actor=None)
-    assert removed["people"] == SMALL and removed["reach"] > 0
+    assert removed["people"] == SMALL + loaded["duplicates"] and removed["reach"] > 0
     for model in (Person, Reach, Household, Employer, Statistic, StaffPosting, ConsentEvent, Activity):
         assert not model.objects.exists(), model
 
@@ -198,3 +201,10 @@ def test_the_same_seed_gives_the_same_registry(default_data):
     demo_remove(actor=None)
     demo_load(actor=None, people=120, seed=7)
     assert snapshot() == first
+
+
+def test_the_planted_duplicates_are_found(loaded):
+    copies = Person.objects.filter(is_demo=True, source__in=COPY_SOURCES)
+    assert copies.count() == loaded["duplicates"] >= 3
+    found = {pk for g in duplicate_groups(user=None) for pk in g.ids}
+    assert set(copies.values_list("id", flat=True)) <= found
