@@ -64,13 +64,12 @@ def match_unit(text: str, units) -> tuple[Unit | None, str]:
         return None, "empty"
     exact, partial = [], []
     for unit in units:
-        for alias in _unit_aliases(unit):
-            if wanted == alias:
-                exact.append(unit)
-                break
-            if wanted <= alias:
-                partial.append(unit)
-                break
+        aliases = _unit_aliases(unit)
+        # Exact on any of its names first: "Huyện Đoàn" is the unit's own short name, not a partial hit.
+        if any(wanted == alias for alias in aliases):
+            exact.append(unit)
+        elif any(wanted <= alias for alias in aliases):
+            partial.append(unit)
     found = exact or partial
     if len(found) == 1:
         return found[0], ""
@@ -92,7 +91,16 @@ KIND_ALIASES = {
     Kind.SMALL_GROUP: ["tư vấn nhóm nhỏ", "sinh hoạt nhóm", "nhóm nhỏ"],
     Kind.HOUSEHOLD_VISIT: ["thăm hộ gia đình", "đến từng hộ", "tư vấn tại nhà"],
     Kind.PRESS_PIECE: ["bài báo", "phóng sự", "tin bài", "phát thanh", "truyền hình"],
-    Kind.VISUAL: ["phát tờ rơi", "tờ rơi", "pano", "băng rôn", "áp phích", "trực quan"],
+    Kind.VISUAL: [
+        "tuyên truyền lưu động",
+        "xe loa",
+        "phát tờ rơi",
+        "tờ rơi",
+        "pano",
+        "băng rôn",
+        "áp phích",
+        "trực quan",
+    ],
     Kind.GIFT: ["quà tặng", "vật phẩm"],
     Kind.THEATRE: ["sân khấu hóa", "hội thi", "cuộc thi"],
     Kind.SOCIAL_POST: ["mạng xã hội", "bài đăng", "facebook", "zalo", "video ngắn"],
@@ -123,16 +131,30 @@ def match_kind(text: str) -> str | None:
 GROUP_ALIASES = {
     "can-bo": ["cán bộ công chức", "cán bộ, công chức, viên chức", "công chức", "viên chức", "cbccvc"],
     "lanh-dao": ["cán bộ lãnh đạo, quản lý", "lãnh đạo", "lãnh đạo quản lý"],
-    "nld-nsdld": ["người lao động, người sử dụng lao động", "người lao động", "doanh nghiệp", "công nhân lao động"],
+    "nld-nsdld": [
+        "người lao động, người sử dụng lao động",
+        "người lao động",
+        "người sử dụng lao động",
+        "doanh nghiệp",
+        "công nhân",
+        "công nhân lao động",
+    ],
     "sinh-vien": ["học sinh", "sinh viên", "học sinh, sinh viên"],
     "ctv-uy-tin": ["cộng tác viên", "cộng tác viên tuyên truyền", "người có uy tín", "trưởng ấp", "chức sắc tôn giáo"],
-    "tn-1": ["hộ gia đình nông dân", "nông dân"],
+    "tn-1": ["hộ gia đình nông dân", "nông dân", "hội viên nông dân"],
     "tn-2": ["làng nghề", "hợp tác xã", "lao động làng nghề"],
     "tn-3": ["tiểu thương", "tiểu thương chợ truyền thống", "hộ kinh doanh"],
-    "tn-4": ["lao động tự do", "lao động thời vụ", "thợ thủ công"],
+    "tn-4": ["lao động tự do", "người lao động tự do", "lao động thời vụ", "thợ thủ công"],
     "tn-5": ["tự tạo việc làm", "lao động tự tạo việc làm"],
     "tn-6": ["dừng đóng bhxh", "hưởng trợ cấp thất nghiệp", "bảo lưu"],
-    "nguoi-dan": ["người dân", "nhân dân", "quần chúng nhân dân"],
+    "nguoi-dan": [
+        "người dân",
+        "nhân dân",
+        "quần chúng nhân dân",
+        "hội viên phụ nữ",
+        "đoàn viên thanh niên",
+        "hội viên",
+    ],
 }
 
 
@@ -151,7 +173,8 @@ def match_group(text: str) -> TargetGroup | None:
 
 
 TOPIC_HINTS = {
-    "bhxh tu nguyen": lambda t: t.voluntary_bhxh,
+    # The voluntary-BHXH topic itself, not a reform content that is also about it (T2 counts reform contents).
+    "bhxh tu nguyen": lambda t: t.voluntary_bhxh and t.reform_number is None,
     "28 nq tw": lambda t: t.reform_number is not None,
 }
 
@@ -168,6 +191,11 @@ def match_topics(text: str) -> tuple[list[Topic], list[str]]:
         if not key:
             continue
         hit = next((t for t in topics if search_key(t.name) == key or t.code == key), None)
+        if hit is None:
+            # Every word of the cell in the topic's name: "Chính sách BHXH tự nguyện" → "… (chung)".
+            words = set(key.split())
+            within = [t for t in topics if words <= set(search_key(t.name).split())]
+            hit = min(within, key=lambda t: len(t.name)) if within else None
         if hit is None:
             for hint, test in TOPIC_HINTS.items():
                 if hint in key:
