@@ -17,6 +17,11 @@ from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry, warning_providers
 from lantoa.plans.models import Target
 
+# How the drill-down shows records that are neither activities nor broadcasts, by the records' model
+# ("app_label.model_name"): (template of the table, prepare(user, rows) → the rows it renders). Apps
+# register theirs at start-up; people, for instance, are shown masked per user.
+record_renderers: dict = {}
+
 
 def _require_editor(user):
     if not has_role(user, PLAN_EDITORS):
@@ -228,6 +233,10 @@ def indicator_records(request, plan_pk, pk, year):
     result = compute(indicator, year, user=request.user, area=area)
     records = result.records if result.records is not None else []
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    model = getattr(records, "model", None)
+    rows_template, prepare = record_renderers.get(model._meta.label_lower if model else "", (None, None))
+    if prepare is not None:
+        page.object_list = prepare(request.user, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -241,6 +250,7 @@ def indicator_records(request, plan_pk, pk, year):
             "page": page,
             "area": area,
             "query": query.urlencode(),
+            "rows_template": rows_template,
         },
     )
 
