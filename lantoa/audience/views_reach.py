@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,13 +22,14 @@ from lantoa.audience.models import Statistic
 from lantoa.audience.selectors import present
 from lantoa.core import clock
 from lantoa.core.exports import table_response
-from lantoa.core.forms import apply_validation_error
+from lantoa.core.forms import apply_validation_error, vn_date_formfield
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log
 from lantoa.core.text import format_date
 from lantoa.geo.models import Area
 from lantoa.orgs.access import scope_for
 from lantoa.orgs.models import Unit
+from lantoa.plans.models import Plan
 from lantoa.taxonomy.models import TargetGroup, Topic
 
 
@@ -54,10 +56,13 @@ class ReachFilterForm(forms.Form):
         label=gettext_lazy("Commune"), queryset=Area.objects.none(), required=False, empty_label="—"
     )
     group = forms.ModelChoiceField(
-        label=gettext_lazy("Target group"), queryset=TargetGroup.objects.filter(active=True), required=False
+        label=gettext_lazy("Target group"),
+        queryset=TargetGroup.objects.filter(active=True),
+        required=False,
+        empty_label="—",
     )
     topic = forms.ModelChoiceField(
-        label=gettext_lazy("Topic"), queryset=Topic.objects.filter(active=True), required=False
+        label=gettext_lazy("Topic"), queryset=Topic.objects.filter(active=True), required=False, empty_label="—"
     )
     voluntary = forms.BooleanField(label=gettext_lazy("Only on voluntary BHXH"), required=False)
     # The people lists behind a month of the breakdown.
@@ -95,7 +100,9 @@ def _form(request) -> ReachFilterForm:
     """The filter from the query string; a value the user may not choose (another commune) is a 404."""
     data = request.GET.copy()
     if "year" not in data:
-        data["year"] = str(clock.today().year)
+        # The running year, or the plan's last one once the plan has ended (its figures are what people ask for).
+        last = Plan.objects.aggregate(last=Max("end_year"))["last"]
+        data["year"] = str(min(clock.today().year, last) if last else clock.today().year)
     form = ReachFilterForm(data, user=request.user)
     if not form.is_valid():
         raise Http404
@@ -229,7 +236,7 @@ class StatisticForm(forms.ModelForm):
     class Meta:
         model = Statistic
         fields = ["kind", "year", "area", "unit", "value", "source", "source_date"]
-        widgets = {"source_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        formfield_callback = vn_date_formfield
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
