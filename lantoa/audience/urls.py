@@ -26,4 +26,5 @@ urlpatterns = [
     path("activity/<int:pk>/change/", views.activity_reach_change, name="activity_reach_change"),
     path("duplicates/", include("lantoa.audience.urls_duplicates")),
     path("reach/", include("lantoa.audience.urls_reach")),
+    path("import/", include("lantoa.audience.imports.urls")),
 ]

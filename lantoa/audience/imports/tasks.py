@@ -1,0 +1,39 @@
+"""Background work of an import: the check and the write, each given the job's id (safe to run twice)."""
+
+import logging
+
+from django.tasks import task
+from django.utils.translation import gettext as _
+
+from lantoa.audience.imports import engine
+from lantoa.audience.models import ImportJob
+
+log = logging.getLogger(__name__)
+
+
+def _run(job_id: int, old: tuple[str, ...], running: str, work) -> None:
+    job = ImportJob.objects.select_related("unit", "unit__area", "activity", "created_by").filter(pk=job_id).first()
+    if job is None or not engine.claim(job, old, running):
+        return  # already done by another worker, or cancelled
+    try:
+        work(job, job.created_by)
+    except engine.ImportFileError as exc:
+        engine.job_fail(job, str(exc))
+    except Exception as exc:  # noqa: BLE001 - the job records why it failed; nothing was written
+        log.exception("import %s failed", job_id)
+        engine.job_fail(
+            job,
+            _("The import stopped on an unexpected error; nothing was written. (%(error)s)")
+            % {"error": type(exc).__name__},
+        )
+        engine.temp_cleanup(job)
+
+
+@task
+def import_check(job_id: int) -> None:
+    _run(job_id, (ImportJob.Status.MAPPED, ImportJob.Status.CHECKED), ImportJob.Status.CHECKING, engine.run_check)
+
+
+@task
+def import_commit(job_id: int) -> None:
+    _run(job_id, (ImportJob.Status.CHECKED,), ImportJob.Status.IMPORTING, engine.run_commit)
