@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantoa.activities.models import Activity
 from lantoa.core.models import Dated
@@ -373,7 +374,7 @@ class ImportJob(models.Model):
     """One upload through map → check → write. Rows are checked in full before anything is written."""
 
     class Kind(models.TextChoices):
-        PEOPLE = "people", _("People")
+        PEOPLE = "people", pgettext_lazy("registry", "People")
         HOUSEHOLDS = "households", _("Households")
         EMPLOYERS = "employers", _("Employers")
         STAFF = "staff", _("Staff lists")

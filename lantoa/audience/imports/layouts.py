@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from phonenumbers import PhoneMetadata
 
 from lantoa.accounts.roles import READ_ONLY, has_role
@@ -277,22 +277,22 @@ def person_fields() -> list[Field]:
     return [
         Field(
             "full_name",
-            _l("Full name"),
+            gettext_lazy("Full name"),
             ("Họ và tên", "Họ tên", "Tên", "Họ và tên người tham gia"),
             True,
             cleaners.clean_name,
         ),
         Field(
             "birth",
-            _l("Date of birth"),
+            gettext_lazy("Date of birth"),
             ("Ngày sinh", "Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Năm sinh"),
             clean=cleaners.clean_birth,
             text=False,
         ),
-        Field("sex", _l("Sex"), ("Giới tính", "Nam/Nữ", "Giới"), clean=clean_sex),
+        Field("sex", gettext_lazy("Sex"), ("Giới tính", "Nam/Nữ", "Giới"), clean=clean_sex),
         Field(
             "cccd",
-            _l("Citizen ID (CCCD)"),
+            gettext_lazy("Citizen ID (CCCD)"),
             (
                 "Số CCCD",
                 "CCCD",
@@ -307,73 +307,87 @@ def person_fields() -> list[Field]:
         ),
         Field(
             "bhxh_number",
-            _l("BHXH number"),
+            gettext_lazy("BHXH number"),
             ("Mã số BHXH", "Mã BHXH", "Số sổ BHXH", "Mã số bảo hiểm xã hội"),
             clean=cleaners.clean_bhxh,
             text=False,
         ),
         Field(
             "phone",
-            _l("Phone"),
+            gettext_lazy("Phone"),
             ("Số điện thoại", "Điện thoại", "SĐT", "Di động", "Số di động"),
             clean=clean_phone,
             text=False,
         ),
         Field(
-            "phone2", _l("Second phone"), ("Số điện thoại 2", "Điện thoại khác", "SĐT 2"), clean=clean_phone, text=False
+            "phone2",
+            gettext_lazy("Second phone"),
+            ("Số điện thoại 2", "Điện thoại khác", "SĐT 2"),
+            clean=clean_phone,
+            text=False,
         ),
-        Field("hamlet", _l("Hamlet"), ("Ấp", "Khóm", "Ấp/Khóm", "Ấp, khóm", "Thôn", "Tổ dân phố"), clean=_text(150)),
+        Field(
+            "hamlet",
+            gettext_lazy("Hamlet"),
+            ("Ấp", "Khóm", "Ấp/Khóm", "Ấp, khóm", "Thôn", "Tổ dân phố"),
+            clean=_text(150),
+        ),
         Field(
             "commune",
-            _l("Commune"),
+            gettext_lazy("Commune"),
             ("Xã", "Xã/Phường", "Phường", "Xã, phường, thị trấn", "Xã/phường/thị trấn"),
             clean=_text(150),
         ),
-        Field("address", _l("Address"), ("Địa chỉ", "Địa chỉ thường trú", "Nơi cư trú", "Số nhà"), clean=_text(300)),
-        Field("occupation", _l("Occupation"), ("Nghề nghiệp", "Công việc"), clean=_text(150)),
+        Field(
+            "address",
+            gettext_lazy("Address"),
+            ("Địa chỉ", "Địa chỉ thường trú", "Nơi cư trú", "Số nhà"),
+            clean=_text(300),
+        ),
+        Field("occupation", gettext_lazy("Occupation"), ("Nghề nghiệp", "Công việc"), clean=_text(150)),
         Field(
             "declared_income",
-            _l("Declared income"),
+            gettext_lazy("Declared income"),
             ("Mức thu nhập làm căn cứ đóng", "Mức thu nhập", "Thu nhập", "Mức thu nhập tháng"),
             clean=clean_money,
             text=False,
         ),
         Field(
             "payment_mode",
-            _l("Payment mode"),
+            gettext_lazy("Payment mode"),
             ("Phương thức đóng", "Phương thức", "Phương thức đóng BHXH"),
             clean=clean_payment_mode,
         ),
         Field(
             "paid_until",
-            _l("Paid up to month"),
+            gettext_lazy("Paid up to month"),
             ("Đóng đến tháng", "Đã đóng đến tháng", "Đóng đến"),
             clean=clean_paid_until,
             text=False,
         ),
         Field(
             "next_due_date",
-            _l("Next payment due"),
+            gettext_lazy("Next payment due"),
             ("Ngày đến hạn", "Hạn đóng tiếp theo", "Ngày đến hạn đóng"),
             clean=cleaners.clean_date,
             text=False,
         ),
         Field(
             "status",
-            _l("Insurance status"),
+            gettext_lazy("Insurance status"),
             ("Tình trạng tham gia", "Tình trạng BHXH", "Loại hình tham gia", "Tình trạng"),
             clean=clean_status_optional,
         ),
-        Field("groups", _l("Target groups"), ("Nhóm đối tượng", "Đối tượng", "Nhóm"), clean=_text(300)),
+        Field("groups", gettext_lazy("Target groups"), ("Nhóm đối tượng", "Đối tượng", "Nhóm"), clean=_text(300)),
         Field(
             "consent",
-            _l("Agrees to messages"),
+            gettext_lazy("Agrees to messages"),
             ("Đồng ý nhận tin", "Đồng ý nhận tin nhắn", "Nhận tin"),
             clean=clean_yes_no,
         ),
-        Field("consent_date", _l("Consent date"), ("Ngày đồng ý",), clean=cleaners.clean_date, text=False),
-        Field("consent_channel", _l("Consent channel"), ("Kênh nhận tin",), clean=clean_channel),
-        Field("note", _l("Note"), ("Ghi chú",), clean=clean_note),
+        Field("consent_date", gettext_lazy("Consent date"), ("Ngày đồng ý",), clean=cleaners.clean_date, text=False),
+        Field("consent_channel", gettext_lazy("Consent channel"), ("Kênh nhận tin",), clean=clean_channel),
+        Field("note", gettext_lazy("Note"), ("Ghi chú",), clean=clean_note),
     ]
 
 
@@ -530,10 +544,10 @@ def _nbc(name_key: str, birth_date, commune_id) -> str:
     return f"{name_key}|{birth_date.isoformat()}|{commune_id}"
 
 
-SAME_CCCD = _l("same CCCD")
-SAME_BHXH = _l("same BHXH number")
-SAME_PHONE_NAME = _l("same phone and name")
-SAME_NAME_BIRTH = _l("same name, date of birth and commune")
+SAME_CCCD = gettext_lazy("same CCCD")
+SAME_BHXH = gettext_lazy("same BHXH number")
+SAME_PHONE_NAME = gettext_lazy("same phone and name")
+SAME_NAME_BIRTH = gettext_lazy("same name, date of birth and commune")
 
 
 def people_keys(record: dict) -> list[tuple[str, str]]:
@@ -788,7 +802,7 @@ PEOPLE_SAMPLE = [
 register(
     Layout(
         kind=ImportJob.Kind.PEOPLE,
-        title=_l("People (e.g. the voluntary-BHXH participants list)"),
+        title=gettext_lazy("People (e.g. the voluntary-BHXH participants list)"),
         fields=person_fields(),
         prepare=people_prepare,
         build=people_build,
@@ -834,7 +848,7 @@ def attendance_finish(ctx: PeopleContext, totals: dict) -> None:
 register(
     Layout(
         kind=ImportJob.Kind.ATTENDANCE,
-        title=_l("Attendance list of one activity"),
+        title=gettext_lazy("Attendance list of one activity"),
         fields=[
             f
             for f in person_fields()
@@ -878,29 +892,35 @@ def staff_fields() -> list[Field]:
     keep = {"full_name", "birth", "sex", "cccd", "phone", "commune"}
     return [
         *(f for f in person_fields() if f.key in keep),
-        Field("unit", _l("Unit"), ("Đơn vị", "Cơ quan", "Đơn vị công tác", "Cơ quan, đơn vị"), clean=_text(200)),
-        Field("position", _l("Position"), ("Chức vụ", "Chức danh", "Chức vụ, chức danh"), clean=_text(150)),
-        Field("is_leader", _l("Leader"), ("Lãnh đạo", "Là lãnh đạo", "Lãnh đạo, quản lý"), clean=clean_yes_no),
+        Field(
+            "unit", gettext_lazy("Unit"), ("Đơn vị", "Cơ quan", "Đơn vị công tác", "Cơ quan, đơn vị"), clean=_text(200)
+        ),
+        Field("position", gettext_lazy("Position"), ("Chức vụ", "Chức danh", "Chức vụ, chức danh"), clean=_text(150)),
+        Field(
+            "is_leader", gettext_lazy("Leader"), ("Lãnh đạo", "Là lãnh đạo", "Lãnh đạo, quản lý"), clean=clean_yes_no
+        ),
         Field(
             "is_official",
-            _l("Official / civil servant"),
+            gettext_lazy("Official / civil servant"),
             ("Công chức", "CBCC", "Cán bộ, công chức", "Công chức, viên chức"),
             clean=clean_yes_no,
         ),
         Field(
             "communication",
-            _l("Communication staff"),
+            gettext_lazy("Communication staff"),
             ("Làm công tác truyền thông", "Truyền thông", "Cán bộ truyền thông"),
             clean=clean_yes_no,
         ),
         Field(
             "valid_from",
-            _l("From"),
+            gettext_lazy("From"),
             ("Từ ngày", "Ngày bổ nhiệm", "Ngày nhận nhiệm vụ"),
             clean=cleaners.clean_date,
             text=False,
         ),
-        Field("valid_to", _l("Until"), ("Đến ngày", "Ngày thôi nhiệm vụ"), clean=cleaners.clean_date, text=False),
+        Field(
+            "valid_to", gettext_lazy("Until"), ("Đến ngày", "Ngày thôi nhiệm vụ"), clean=cleaners.clean_date, text=False
+        ),
     ]
 
 
@@ -1037,7 +1057,7 @@ def staff_write(ctx: StaffContext, records: list[dict], totals: dict) -> None:
 register(
     Layout(
         kind=ImportJob.Kind.STAFF,
-        title=_l("Staff list (officials, leaders, communication staff)"),
+        title=gettext_lazy("Staff list (officials, leaders, communication staff)"),
         fields=staff_fields(),
         prepare=staff_prepare,
         build=staff_build,
@@ -1223,17 +1243,35 @@ def stats_write(ctx, records, totals):
 register(
     Layout(
         kind=ImportJob.Kind.STATISTICS,
-        title=_l("Statistics (labour force, officials, communication staff)"),
+        title=gettext_lazy("Statistics (labour force, officials, communication staff)"),
         fields=[
-            Field("kind", _l("Figure"), ("Chỉ tiêu", "Loại số liệu", "Số liệu", "Nội dung"), True, clean_stat_kind),
-            Field("year", _l("Year"), ("Năm",), True, clean_year, text=False),
-            Field("commune", _l("Commune"), ("Xã", "Xã/Phường", "Phường", "Xã, phường, thị trấn"), clean=_text(150)),
-            Field("unit", _l("Unit"), ("Đơn vị", "Cơ quan"), clean=_text(200)),
-            Field("value", _l("Value"), ("Số lượng", "Giá trị", "Số người", "Tổng số"), True, clean_value, text=False),
-            Field("source", _l("Source"), ("Nguồn", "Nguồn số liệu"), True, _text(300)),
+            Field(
+                "kind",
+                gettext_lazy("Figure"),
+                ("Chỉ tiêu", "Loại số liệu", "Số liệu", "Nội dung"),
+                True,
+                clean_stat_kind,
+            ),
+            Field("year", gettext_lazy("Year"), ("Năm",), True, clean_year, text=False),
+            Field(
+                "commune",
+                gettext_lazy("Commune"),
+                ("Xã", "Xã/Phường", "Phường", "Xã, phường, thị trấn"),
+                clean=_text(150),
+            ),
+            Field("unit", gettext_lazy("Unit"), ("Đơn vị", "Cơ quan"), clean=_text(200)),
+            Field(
+                "value",
+                gettext_lazy("Value"),
+                ("Số lượng", "Giá trị", "Số người", "Tổng số"),
+                True,
+                clean_value,
+                text=False,
+            ),
+            Field("source", gettext_lazy("Source"), ("Nguồn", "Nguồn số liệu"), True, _text(300)),
             Field(
                 "source_date",
-                _l("As of"),
+                gettext_lazy("As of"),
                 ("Tính đến ngày", "Ngày số liệu", "Thời điểm"),
                 clean=cleaners.clean_date,
                 text=False,

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from lantoa.activities.kinds import Kind, default_channel, is_modern
 from lantoa.activities.models import Activity, Audience, Campaign
@@ -88,7 +88,7 @@ class DatedAreaIndex(AreaIndex):
 def _commune_field(required: bool = False) -> Field:
     return Field(
         "commune",
-        _l("Commune"),
+        gettext_lazy("Commune"),
         ("Xã", "Xã/Thị trấn", "Xã/Phường", "Phường", "Xã, phường, thị trấn", "Xã/phường/thị trấn", "Thị trấn"),
         required,
         _text(150),
@@ -96,7 +96,9 @@ def _commune_field(required: bool = False) -> Field:
 
 
 def _hamlet_field() -> Field:
-    return Field("hamlet", _l("Hamlet"), ("Ấp", "Khóm", "Ấp/Khóm", "Ấp, khóm", "Thôn", "Tổ dân phố"), clean=_text(150))
+    return Field(
+        "hamlet", gettext_lazy("Hamlet"), ("Ấp", "Khóm", "Ấp/Khóm", "Ấp, khóm", "Thôn", "Tổ dân phố"), clean=_text(150)
+    )
 
 
 def clean_whole(value: str) -> int | None:
@@ -251,7 +253,7 @@ def activity_fields() -> list[Field]:
     return [
         Field(
             "date",
-            _l("Date"),
+            gettext_lazy("Date"),
             ("Ngày", "Ngày tổ chức", "Ngày thực hiện", "Ngày, tháng", "Thời gian", "Thời gian tổ chức"),
             True,
             cleaners.clean_date,
@@ -259,7 +261,7 @@ def activity_fields() -> list[Field]:
         ),
         Field(
             "organiser",
-            _l("Organiser"),
+            gettext_lazy("Organiser"),
             ("Đơn vị tổ chức", "Đơn vị thực hiện", "Đơn vị", "Cơ quan, đơn vị", "Đơn vị chủ trì"),
             True,
             _text(200),
@@ -268,44 +270,56 @@ def activity_fields() -> list[Field]:
         _hamlet_field(),
         Field(
             "kind",
-            _l("Form"),
+            gettext_lazy("Form"),
             ("Hình thức", "Hình thức tuyên truyền", "Hình thức hoạt động", "Loại hình"),
             True,
             _text(200),
         ),
-        Field("group", _l("Target group"), ("Đối tượng", "Đối tượng tham dự", "Nhóm đối tượng"), clean=_text(200)),
+        Field(
+            "group",
+            gettext_lazy("Target group"),
+            ("Đối tượng", "Đối tượng tham dự", "Nhóm đối tượng"),
+            clean=_text(200),
+        ),
         Field(
             "headcount",
-            _l("People present"),
+            gettext_lazy("People present"),
             ("Số người tham dự", "Số người tham gia", "Số lượng người tham dự", "Số người dự", "Số lượt người"),
             clean=clean_whole,
             text=False,
         ),
         Field(
             "topics",
-            _l("Content"),
+            gettext_lazy("Content"),
             ("Nội dung", "Nội dung tuyên truyền", "Chủ đề", "Nội dung chính"),
             clean=_text(2000),
         ),
-        Field("campaign", _l("Campaign"), ("Thuộc chiến dịch", "Chiến dịch", "Đợt cao điểm"), clean=_text(200)),
+        Field(
+            "campaign", gettext_lazy("Campaign"), ("Thuộc chiến dịch", "Chiến dịch", "Đợt cao điểm"), clean=_text(200)
+        ),
         Field(
             "cost",
-            _l("Cost (VND)"),
+            gettext_lazy("Cost (VND)"),
             ("Kinh phí", "Kinh phí thực hiện", "Chi phí", "Kinh phí đồng"),
             clean=cleaners.clean_money,
             text=False,
         ),
-        Field("title", _l("Activity name"), ("Tên hoạt động", "Tên hội nghị", "Tên chương trình"), clean=_text(300)),
+        Field(
+            "title",
+            gettext_lazy("Activity name"),
+            ("Tên hoạt động", "Tên hội nghị", "Tên chương trình"),
+            clean=_text(300),
+        ),
         Field(
             "estimated_reach",
-            _l("Estimated reach"),
+            gettext_lazy("Estimated reach"),
             ("Ước tính số người tiếp cận", "Số người tiếp cận", "Số người tiếp cận ước tính", "Ước tính tiếp cận"),
             clean=clean_whole,
             text=False,
         ),
         Field(
             "signups",
-            _l("Voluntary-BHXH sign-ups"),
+            gettext_lazy("Voluntary-BHXH sign-ups"),
             (
                 "Số người đăng ký tham gia BHXH TN",
                 "Số người đăng ký tham gia BHXH tự nguyện",
@@ -315,7 +329,7 @@ def activity_fields() -> list[Field]:
             clean=clean_whole,
             text=False,
         ),
-        Field("note", _l("Note"), ("Ghi chú", "Kết quả", "Kết quả, ghi chú"), clean=clean_note),
+        Field("note", gettext_lazy("Note"), ("Ghi chú", "Kết quả", "Kết quả, ghi chú"), clean=clean_note),
     ]
 
 
@@ -461,7 +475,7 @@ def activities_build(ctx: RecordsContext, values: dict) -> tuple[dict | None, li
     return record, []
 
 
-SAME_ACTIVITY = _l("same unit, form, date, place and title")
+SAME_ACTIVITY = gettext_lazy("same unit, form, date, place and title")
 
 
 def _activity_key(r) -> str:
@@ -660,7 +674,7 @@ ACTIVITY_SAMPLE = [
 register(
     Layout(
         kind=ImportJob.Kind.ACTIVITIES,
-        title=_l("Activities (the summary sheet of communication activities)"),
+        title=gettext_lazy("Activities (the summary sheet of communication activities)"),
         fields=activity_fields(),
         prepare=activities_prepare,
         build=activities_build,
@@ -678,16 +692,16 @@ def radio_fields() -> list[Field]:
     return [
         Field(
             "aired_on",
-            _l("Date aired"),
+            gettext_lazy("Date aired"),
             ("Ngày phát", "Ngày phát sóng", "Ngày"),
             True,
             cleaners.clean_date,
             text=False,
         ),
-        Field("aired_at", _l("Time"), ("Giờ phát", "Giờ", "Thời điểm phát"), clean=clean_time, text=False),
+        Field("aired_at", gettext_lazy("Time"), ("Giờ phát", "Giờ", "Thời điểm phát"), clean=clean_time, text=False),
         Field(
             "duration",
-            _l("Duration (minutes)"),
+            gettext_lazy("Duration (minutes)"),
             ("Thời lượng", "Thời lượng phát", "Số phút", "Thời lượng phút"),
             True,
             clean_minutes,
@@ -695,7 +709,7 @@ def radio_fields() -> list[Field]:
         ),
         Field(
             "title",
-            _l("Content / title"),
+            gettext_lazy("Content / title"),
             (
                 "Nội dung / tên bài",
                 "Nội dung, tên bài",
@@ -710,16 +724,19 @@ def radio_fields() -> list[Field]:
         ),
         Field(
             "voluntary",
-            _l("About voluntary BHXH (x)"),
+            gettext_lazy("About voluntary BHXH (x)"),
             ("BHXH tự nguyện", "Về BHXH tự nguyện", "BHXH TN", "BHXHTN"),
             clean=clean_yes_no,
         ),
         Field(
-            "in_charge", _l("Person in charge"), ("Người phụ trách", "Người thực hiện", "Phụ trách"), clean=_text(150)
+            "in_charge",
+            gettext_lazy("Person in charge"),
+            ("Người phụ trách", "Người thực hiện", "Phụ trách"),
+            clean=_text(150),
         ),
         _commune_field(),
-        Field("topics", _l("Topics"), ("Chủ đề", "Chuyên mục"), clean=_text(1000)),
-        Field("note", _l("Note"), ("Ghi chú",), clean=clean_note),
+        Field("topics", gettext_lazy("Topics"), ("Chủ đề", "Chuyên mục"), clean=_text(1000)),
+        Field("note", gettext_lazy("Note"), ("Ghi chú",), clean=clean_note),
     ]
 
 
@@ -776,7 +793,7 @@ def radio_build(ctx: RecordsContext, values: dict) -> tuple[dict | None, list]:
     }, []
 
 
-SAME_BROADCAST = _l("same commune, date, time and title")
+SAME_BROADCAST = gettext_lazy("same commune, date, time and title")
 
 
 def _broadcast_key(commune_id, aired_on, aired_at, title) -> str:
@@ -891,7 +908,7 @@ RADIO_SAMPLE = [
 register(
     Layout(
         kind=ImportJob.Kind.RADIO,
-        title=_l("Radio log of a commune station"),
+        title=gettext_lazy("Radio log of a commune station"),
         fields=radio_fields(),
         prepare=radio_prepare,
         build=radio_build,
@@ -910,30 +927,30 @@ def employer_fields() -> list[Field]:
     return [
         Field(
             "name",
-            _l("Employer"),
+            gettext_lazy("Employer"),
             ("Tên doanh nghiệp", "Tên đơn vị", "Doanh nghiệp", "Tên công ty", "Tên doanh nghiệp, đơn vị", "Tên DN"),
             True,
             _title_cleaner(300),
         ),
         Field(
             "tax_code",
-            _l("Tax code"),
+            gettext_lazy("Tax code"),
             ("Mã số thuế", "MST", "Mã số doanh nghiệp", "Mã số DN"),
             clean=cleaners.clean_tax_code,
             text=False,
         ),
-        Field("address", _l("Address"), ("Địa chỉ", "Địa chỉ trụ sở", "Trụ sở"), clean=_text(300)),
+        Field("address", gettext_lazy("Address"), ("Địa chỉ", "Địa chỉ trụ sở", "Trụ sở"), clean=_text(300)),
         _commune_field(),
         Field(
             "employees",
-            _l("Employees"),
+            gettext_lazy("Employees"),
             ("Số lao động", "Tổng số lao động", "Số lao động hiện có", "Số LĐ"),
             clean=clean_whole,
             text=False,
         ),
         Field(
             "insured_employees",
-            _l("Employees with compulsory BHXH"),
+            gettext_lazy("Employees with compulsory BHXH"),
             (
                 "Số lao động tham gia BHXH bắt buộc",
                 "Số lao động tham gia BHXH",
@@ -947,7 +964,7 @@ def employer_fields() -> list[Field]:
         ),
         Field(
             "compliance_note",
-            _l("Compliance note"),
+            gettext_lazy("Compliance note"),
             ("Ghi chú tuân thủ", "Tình hình tuân thủ", "Tình hình tham gia BHXH", "Ghi chú"),
             clean=clean_note,
         ),
@@ -994,8 +1011,8 @@ def employers_build(ctx: RecordsContext, values: dict) -> tuple[dict | None, lis
     }, []
 
 
-SAME_TAX_CODE = _l("same tax code")
-SAME_EMPLOYER_NAME = _l("same name in the same commune")
+SAME_TAX_CODE = gettext_lazy("same tax code")
+SAME_EMPLOYER_NAME = gettext_lazy("same name in the same commune")
 
 
 def employers_keys(record: dict) -> list[tuple[str, str]]:
@@ -1086,7 +1103,7 @@ EMPLOYER_SAMPLE = [
 register(
     Layout(
         kind=ImportJob.Kind.EMPLOYERS,
-        title=_l("Employers (enterprises, cooperatives)"),
+        title=gettext_lazy("Employers (enterprises, cooperatives)"),
         fields=employer_fields(),
         prepare=records_prepare,
         build=employers_build,
@@ -1104,7 +1121,7 @@ def household_fields() -> list[Field]:
     return [
         Field(
             "code",
-            _l("Household book no."),
+            gettext_lazy("Household book no."),
             (
                 "Số sổ hộ khẩu / Mã hộ",
                 "Số sổ hộ khẩu",
@@ -1120,12 +1137,12 @@ def household_fields() -> list[Field]:
         ),
         Field(
             "head_name",
-            _l("Head of household"),
+            gettext_lazy("Head of household"),
             ("Chủ hộ", "Họ tên chủ hộ", "Họ và tên chủ hộ", "Tên chủ hộ"),
             True,
             cleaners.clean_name,
         ),
-        Field("address", _l("Address"), ("Địa chỉ", "Số nhà", "Địa chỉ thường trú"), clean=_text(300)),
+        Field("address", gettext_lazy("Address"), ("Địa chỉ", "Số nhà", "Địa chỉ thường trú"), clean=_text(300)),
         _hamlet_field(),
         _commune_field(),
     ]
@@ -1165,7 +1182,7 @@ def households_build(ctx: RecordsContext, values: dict) -> tuple[dict | None, li
     }, []
 
 
-SAME_HOUSEHOLD = _l("same household book no. in the same place")
+SAME_HOUSEHOLD = gettext_lazy("same household book no. in the same place")
 
 
 def households_keys(record: dict) -> list[tuple[str, str]]:
@@ -1236,7 +1253,7 @@ HOUSEHOLD_SAMPLE = [
 register(
     Layout(
         kind=ImportJob.Kind.HOUSEHOLDS,
-        title=_l("Households"),
+        title=gettext_lazy("Households"),
         fields=household_fields(),
         prepare=records_prepare,
         build=households_build,

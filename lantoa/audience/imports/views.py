@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -56,14 +56,14 @@ def _units(user):
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("What the file lists"))
-    unit = forms.ModelChoiceField(label=_l("Unit"), queryset=Unit.objects.none(), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("What the file lists"))
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), required=False)
     activity = forms.IntegerField(
-        label=_l("Activity number (for an attendance list)"),
+        label=gettext_lazy("Activity number (for an attendance list)"),
         required=False,
-        help_text=_l("The number shown in the activity's address, e.g. 125 for /activities/125/"),
+        help_text=gettext_lazy("The number shown in the activity's address, e.g. 125 for /activities/125/"),
     )
-    file = forms.FileField(label=_l("Spreadsheet (.xlsx or .csv)"))
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
