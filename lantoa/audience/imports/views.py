@@ -145,7 +145,9 @@ def _import_new(request):
             {"form": form, "error": _too_big_message(), "max_mb": engine.MAX_UPLOAD_BYTES // 1024 // 1024},
             status=413,
         )
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # Linked from an activity's page: "import the sign-in sheet" arrives with the kind and activity chosen.
+    initial = {k: request.GET[k] for k in ("kind", "activity") if request.GET.get(k)}
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -192,6 +192,11 @@ def test_reach_page_picks_people(client, lan, officer_long_khanh_a, officer_thuo
     assert f'value="{lan.pk}"' in found
     client.post(reverse("audience:activity_reach_change", args=[activity.pk]), {"people": [lan.pk]})
     assert Reach.objects.filter(activity=activity, person=lan).exists()
+    # The sign-in sheet can be imported instead: the upload form opens with this activity chosen.
+    link = f"{reverse('audience:import_new')}?kind=attendance&amp;activity={activity.pk}"
+    assert link in found
+    upload = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{activity.pk}"' in upload
     client.force_login(officer_thuong_lac)
     assert client.get(reverse("audience:activity_reach", args=[activity.pk])).status_code == 404
     client.post(reverse("audience:activity_reach_change", args=[activity.pk]), {"people": [lan.pk], "remove": "1"})
