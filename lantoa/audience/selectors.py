@@ -129,13 +129,17 @@ def due_soon_q(day: dt.date | None = None, days: int | None = None) -> Q:
     return Q(insurance_status="voluntary", next_due_date__gte=day, next_due_date__lte=day + dt.timedelta(days=days))
 
 
-def apply_filter(qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None) -> QuerySet:
+def apply_filter(
+    qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None, identifiers: bool = True
+) -> QuerySet:
+    """`identifiers`: whether `q` may match CCCD, BHXH number and phone — not for roles that see them
+    masked, or the search would reveal the hidden digits one guess at a time."""
     today = today or clock.today()
     if f.q:
         key = search_key(f.q)
         digits = "".join(ch for ch in f.q if ch.isdigit())
         cond = Q(name_key__contains=key)
-        if len(digits) >= 6:
+        if identifiers and len(digits) >= 6:
             cond |= Q(cccd=digits) | Q(bhxh_number=digits) | Q(phone__endswith=digits.lstrip("0"))
         qs = qs.filter(cond)
     if f.area_ids:
@@ -180,7 +184,7 @@ def apply_filter(qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None)
 
 def person_list(*, user, filters: PersonFilter | None = None) -> QuerySet:
     qs = person_scope(user=user).filter(anonymised_at__isnull=True).select_related("area", "unit")
-    return apply_filter(qs, filters or PersonFilter())
+    return apply_filter(qs, filters or PersonFilter(), identifiers=user is None or may_see_personal(user))
 
 
 def segment_list(*, user) -> QuerySet:
@@ -197,7 +201,8 @@ def segment_get(*, user, pk: int) -> Segment:
 def segment_people(segment: Segment, *, user, today: dt.date | None = None) -> QuerySet:
     """The people of a saved segment, as `user` may see them today (messaging and reports reuse this)."""
     qs = person_scope(user=user).filter(anonymised_at__isnull=True)
-    return apply_filter(qs, PersonFilter.from_json(segment.filters), today=today)
+    identifiers = user is None or may_see_personal(user)
+    return apply_filter(qs, PersonFilter.from_json(segment.filters), today=today, identifiers=identifiers)
 
 
 def household_list(*, user) -> QuerySet:

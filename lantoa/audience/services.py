@@ -59,7 +59,11 @@ def _clean_person(person: Person) -> None:
         person.payment_mode = ""
     if person.area_id and person.area.level < 3:
         errors["area"] = _("Choose a commune or hamlet.")
-    person.address, person.occupation, person.note = nfc(person.address), nfc(person.occupation), nfc(person.note)
+    for name in ("address", "occupation", "note"):
+        value = nfc(getattr(person, name))
+        if value.startswith("="):  # would run as a formula in the Excel exports
+            errors[name] = str(_("is a formula, not a value: copy the values (Paste Special → Values) and try again"))
+        setattr(person, name, value)
     if errors:
         raise ValidationError(errors)
     person.name_key = search_key(person.full_name)
@@ -216,7 +220,8 @@ def reach_add_for_activity(*, actor, activity: Activity, person_ids: Iterable[in
         )
         for pid in sorted(ids - existing)
     ]
-    Reach.objects.bulk_create(new, batch_size=2000)
+    # Someone adding the same people at the same moment: the unique constraint keeps one row each.
+    Reach.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     if new:
         audit_log(
             actor=actor,

@@ -145,7 +145,15 @@ def person_detail(request, pk):
         return redirect("audience:person", pk=person.merged_into_id)
     if request.GET.get("export") in ("xlsx", "csv"):
         return _person_data_export(request, person)
-    reach = person.reach.select_related("activity", "activity__area").order_by("-date")[:200]
+    # Activities the user may not read are shown by date only.
+    readable = set(
+        activity_scope(user=request.user)
+        .filter(reach__person=person)
+        .values_list("pk", flat=True)
+    )
+    reach = list(person.reach.select_related("activity", "activity__area").order_by("-date")[:200])
+    for r in reach:
+        r.readable = r.activity_id in readable
     groups = list(person.groups.all())
     due_soon = Person.objects.filter(pk=person.pk).filter(selectors.due_soon_q()).exists()
     lookalikes = []
@@ -523,8 +531,12 @@ def activity_reach(request, pk):
         unit_id=activity.organiser_id, area_id=activity.area_id
     )
     full = selectors.may_see_personal(request.user)
-    reached = Reach.objects.filter(activity=activity).select_related("person", "person__area")
-    reached_people = [selectors.present(request.user, r.person, full=full) for r in reached[:1000]]
+    # People kept by other units may have been reached by this activity: they are counted, not shown.
+    reached = Reach.objects.filter(activity=activity)
+    visible = reached.filter(person__in=selectors.person_scope(user=request.user)).select_related(
+        "person", "person__area"
+    )
+    reached_people = [selectors.present(request.user, r.person) for r in visible[:1000]]
     q = request.GET.get("q", "").strip()
     candidates = []
     if writable and q:
@@ -541,6 +553,7 @@ def activity_reach(request, pk):
             "activity": activity,
             "reached": reached_people,
             "reached_count": reached.count(),
+            "hidden_count": reached.count() - visible.count(),
             "candidates": candidates,
             "q": q,
             "writable": writable,

@@ -11,12 +11,30 @@ from openpyxl.utils import get_column_letter
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "@", "-")
+
+
+def _inert(value):
+    """Text that Excel would run as a formula ("=HYPERLINK(…)" typed into an address) is written as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
 def table_response(fmt: str, filename: str, headers: list[str], rows, title: str = "") -> HttpResponse:
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([_inert(v) for v in row] for row in rows)
         response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
@@ -29,6 +47,9 @@ def table_response(fmt: str, filename: str, headers: list[str], rows, title: str
     widths = [len(str(h)) for h in headers]
     for row in rows:
         ws.append(list(row))
+        for cell, value in zip(ws[ws.max_row], row, strict=False):
+            if isinstance(value, str) and value.startswith("="):
+                cell.value, cell.data_type = value, "s"  # a string, never a formula
         for i, value in enumerate(row):
             widths[i] = min(60, max(widths[i], len(str(value or ""))))
     for i, width in enumerate(widths, start=1):

