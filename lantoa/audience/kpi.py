@@ -85,6 +85,7 @@ def labour_force(communes: list[Area], year: int, mapping: dict[int, int]) -> tu
     wanted = {c.id for c in communes}
     own: dict[int, int] = {}
     rolled: dict[int, int] = {}
+    rolled_from: dict[int, set[int]] = {}
     for area_id, value in Statistic.objects.filter(
         kind=Statistic.Kind.LABOUR_FORCE, year=year, area__isnull=False
     ).values_list("area_id", "value"):
@@ -92,6 +93,18 @@ def labour_force(communes: list[Area], year: int, mapping: dict[int, int]) -> tu
             own[area_id] = own.get(area_id, 0) + value
         elif mapping.get(area_id) in wanted:
             rolled[mapping[area_id]] = rolled.get(mapping[area_id], 0) + value
+            rolled_from.setdefault(mapping[area_id], set()).add(area_id)
+    # Summed from predecessors only when every predecessor has its figure: part of a commune is not all of it.
+    for commune_id in list(rolled):
+        if commune_id in own:
+            continue
+        parts = set(
+            Area.objects.filter(
+                level=Area.Level.COMMUNE, id__in=predecessor_ids({commune_id}) - {commune_id}
+            ).values_list("id", flat=True)
+        )
+        if parts - rolled_from[commune_id]:
+            del rolled[commune_id]
     per = {c.id: own.get(c.id, rolled.get(c.id)) for c in communes}
     missing = [c for c in communes if per[c.id] is None]
     return sum(v for v in per.values() if v), missing, per

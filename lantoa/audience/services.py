@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from lantoa.accounts.roles import READ_ONLY, has_role
 from lantoa.activities.models import Activity
 from lantoa.audience import fields
-from lantoa.audience.models import ConsentEvent, DataRequest, Employer, Household, Person, Reach, Segment
+from lantoa.audience.models import (
+    ConsentEvent,
+    DataRequest,
+    Employer,
+    Household,
+    MergeRecord,
+    Person,
+    Reach,
+    Segment,
+)
 from lantoa.core import clock
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, save_with_audit, snapshot
@@ -166,14 +175,26 @@ def person_anonymise(*, actor, person: Person, received: dt.date | None = None, 
         note=nfc(note),
         handled_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # The duplicates once merged into this person are the same person: their copies go too.
+    ids, frontier = {person.pk}, {person.pk}
+    while frontier:
+        frontier = set(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    now = timezone.now()
+    for copy in Person.objects.filter(pk__in=ids - {person.pk}):
+        for name, value in ANONYMISED_FIELDS.items():
+            setattr(copy, name, value)
+        copy.anonymised_at = now
+        copy.save()
     for name, value in ANONYMISED_FIELDS.items():
         setattr(person, name, value)
-    person.anonymised_at = timezone.now()
+    person.anonymised_at = now
     person.save()
-    person.consent_events.all().delete()
+    ConsentEvent.objects.filter(person__in=ids).delete()
+    MergeRecord.objects.filter(kept__in=ids).update(merged_snapshot={}, fields_taken=[])
     # The audit keeps which record was deleted, not what it said.
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=person, verb="person_anonymise", note=nfc(note))
-    AuditLog.objects.filter(target_type="audience.person", target_id=str(person.pk)).exclude(
+    AuditLog.objects.filter(target_type="audience.person", target_id__in=[str(i) for i in ids]).exclude(
         verb="person_anonymise"
     ).update(changes={}, target_repr=str(_("(anonymised)")), search_text="")
     return person

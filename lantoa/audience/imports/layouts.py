@@ -23,6 +23,7 @@ from lantoa.audience.fields import FieldError
 from lantoa.audience.imports.engine import Field, ImportFileError, Layout, Outcome, register
 from lantoa.audience.models import (
     ConsentEvent,
+    DataRequest,
     ImportJob,
     InsuranceStatus,
     Person,
@@ -31,7 +32,7 @@ from lantoa.audience.models import (
 )
 from lantoa.audience.selectors import person_scope
 from lantoa.core import clock
-from lantoa.core.models import valid_on
+from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area
 from lantoa.geo.selectors import commune_rollup_map
@@ -691,6 +692,7 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
     changed_fields: set[str] = set()
     group_rows: list[tuple[int, int]] = []
     consents: list[tuple[Person, dict]] = []
+    audits: list[AuditLog] = []
     ids: list[int | None] = []
     pending: dict[int, Person] = {}
     for record, (strong, _weak) in zip(records, pairs, strict=True):
@@ -707,6 +709,23 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
             totals["unchanged"] += 1
             continue
         totals["updated"] += 1
+        # The old values of an updated person are kept in the audit, one row per person.
+        audits.append(
+            AuditLog(
+                actor=ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None,
+                actor_name=ctx.actor.get_username() if getattr(ctx.actor, "is_authenticated", False) else "system",
+                action=AuditLog.Action.UPDATE,
+                verb="import_person_update",
+                target_type=Person._meta.label_lower,
+                target_id=str(person.id),
+                target_repr=str(person)[:255],
+                changes={
+                    k: [_audit_value(getattr(person, k)), _audit_value(v)] for k, v in changes.items() if k != "_groups"
+                },
+                note=ctx.source,
+                source="import",
+            )
+        )
         for name, value in changes.items():
             if name == "_groups":
                 continue
@@ -761,7 +780,29 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
             ],
             batch_size=WRITE_BATCH,
         )
+        # A refusal is also a request about one's data (as when recorded by hand).
+        DataRequest.objects.bulk_create(
+            [
+                DataRequest(
+                    person=p,
+                    kind=DataRequest.Kind.WITHDRAWAL,
+                    received=r["consent_date"],
+                    note=ctx.source,
+                    handled_by=recorder,
+                )
+                for p, r in consents
+                if not r["consent"]
+            ],
+            batch_size=WRITE_BATCH,
+        )
+    AuditLog.objects.bulk_create(audits, batch_size=WRITE_BATCH)
     return ids
+
+
+def _audit_value(value):
+    from lantoa.core.services import _jsonable
+
+    return _jsonable(value)
 
 
 def _people_write(ctx, records, totals):
@@ -1146,6 +1187,11 @@ class StatsContext:
 
 def stats_prepare(job: ImportJob, actor) -> StatsContext:
     _check_writer(job, actor)
+    from lantoa.audience.statistics import may_write_statistics
+
+    if actor is not None and not may_write_statistics(actor):
+        # The denominators of T2, T3 and T4: only those who keep statistics may change them.
+        raise ImportFileError(_("Your role may not record statistics."))
     staff = staff_prepare(job, actor)
     from lantoa.orgs.access import EVERYTHING
 

@@ -15,6 +15,11 @@ def _run(job_id: int, old: tuple[str, ...], running: str, work) -> None:
     job = ImportJob.objects.select_related("unit", "unit__area", "activity", "created_by").filter(pk=job_id).first()
     if job is None or not engine.claim(job, old, running):
         return  # already done by another worker, or cancelled
+    if job.created_by is None:
+        # Without the account that started it there is no scope to check the rows against.
+        engine.job_fail(job, _("The account that started this import no longer exists; start it again."))
+        engine.temp_cleanup(job)
+        return
     try:
         work(job, job.created_by)
     except engine.ImportFileError as exc:

@@ -20,14 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from lantoa.accounts.roles import READ_ONLY, has_role
+from lantoa.accounts.roles import PERSONAL_DATA_READERS, READ_ONLY, has_role
 from lantoa.activities.selectors import activity_scope
 from lantoa.audience.imports import engine, layouts_records, legacy_text, tasks
 from lantoa.audience.imports.layouts import sample_headers
 from lantoa.audience.models import ImportJob
 from lantoa.core import clock
 from lantoa.core.exports import XLSX_TYPE
-from lantoa.core.models import valid_on
+from lantoa.core.models import AuditLog, valid_on
+from lantoa.core.services import audit_log
 from lantoa.orgs.access import get_scoped_or_404, scope_for, scope_queryset, user_unit
 from lantoa.orgs.models import Unit
 
@@ -198,6 +199,15 @@ def _job(request, pk) -> ImportJob:
     )
 
 
+def _own_job(request, pk) -> ImportJob:
+    """Mapping, writing and cancelling belong to whoever uploaded the file: the rows are checked
+    against their scope and the audit names them."""
+    job = _job(request, pk)
+    if job.created_by_id != request.user.id:
+        raise Http404
+    return job
+
+
 def _mapping_rows(job: ImportJob, layout, columns: dict):
     headers = job.mapping.get("headers", [])
     return [
@@ -210,7 +220,11 @@ def _mapping_rows(job: ImportJob, layout, columns: dict):
 def import_detail(request, pk):
     job = _job(request, pk)
     layout = engine.layout_for(job.kind)
-    context = {"job": job, "layout": layout, "can_write": _may_import(request.user)}
+    context = {
+        "job": job,
+        "layout": layout,
+        "can_write": _may_import(request.user) and job.created_by_id == request.user.id,
+    }
     if job.status == ImportJob.Status.UPLOADED:
         columns = job.mapping.get("columns", {})
         context["rows"] = _mapping_rows(job, layout, columns)
@@ -246,7 +260,7 @@ def _conversion_samples(job: ImportJob) -> list[tuple[str, str]]:
 @require_POST
 @login_required
 def import_map(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     if not _may_import(request.user) or job.status != ImportJob.Status.UPLOADED:
         raise Http404
     layout = engine.layout_for(job.kind)
@@ -284,12 +298,12 @@ def import_map(request, pk):
 @require_POST
 @login_required
 def import_commit(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     if not _may_import(request.user) or job.status != ImportJob.Status.CHECKED:
         raise Http404
     if request.POST.get("choice") == "nothing":
-        engine.claim(job, (ImportJob.Status.CHECKED,), ImportJob.Status.CANCELLED)
-        engine.temp_cleanup(job)
+        if engine.claim(job, (ImportJob.Status.CHECKED,), ImportJob.Status.CANCELLED):
+            engine.temp_cleanup(job)  # only once the job is ours: a running write still needs its file
         messages.info(request, _("Nothing was imported. Fix the file (see the error sheet) and upload it again."))
         return redirect("audience:import_detail", job.pk)
     tasks.import_commit.enqueue(job.pk)
@@ -299,11 +313,11 @@ def import_commit(request, pk):
 @require_POST
 @login_required
 def import_cancel(request, pk):
-    job = _job(request, pk)
+    job = _own_job(request, pk)
     if not _may_import(request.user):
         raise Http404
-    engine.claim(job, (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.CHECKED), "cancelled")
-    engine.temp_cleanup(job)
+    if engine.claim(job, (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.CHECKED), "cancelled"):
+        engine.temp_cleanup(job)
     return redirect("audience:import_list")
 
 
@@ -327,8 +341,18 @@ def import_status(request, pk):
 @login_required
 def import_errors(request, pk):
     job = _job(request, pk)
-    if not job.errors_file:
+    # The error sheet repeats the uploaded rows in full: the uploader, or a role that sees identifiers.
+    if not job.errors_file or not (
+        job.created_by_id == request.user.id or has_role(request.user, PERSONAL_DATA_READERS)
+    ):
         raise Http404
+    audit_log(
+        actor=request.user,
+        action=AuditLog.Action.ACTION,
+        obj=job,
+        verb="export_personal_data",
+        note=f"import error sheet {job.pk}; {job.error_count} rows",
+    )
     return FileResponse(
         job.errors_file.open("rb"), as_attachment=True, filename=f"loi-{job.pk}.xlsx", content_type=XLSX_TYPE
     )

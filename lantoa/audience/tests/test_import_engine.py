@@ -599,3 +599,33 @@ def test_the_fast_phone_reader_agrees_with_the_full_one(digits, prefix):
     except fields.FieldError:
         got = None
     assert got == expected
+
+
+# ----- what the review found ------------------------------------------------------------------------
+
+
+def test_only_statistics_keepers_import_statistics(default_data, make_user, hamlets):
+    collaborator = make_user("collaborator", "hn-ubnd-long-khanh-a")
+    headers = ["STT", "Chỉ tiêu", "Năm", "Xã", "Số lượng", "Nguồn"]
+    data = office_xlsx([[1, "Lực lượng lao động", 2023, "Long Khánh A", "99999", "tự ghi"]], headers=headers)
+    job = start(collaborator, data, "so-lieu.xlsx", kind=ImportJob.Kind.STATISTICS)
+    engine.mapping_save(job, job.mapping["columns"], "")
+    tasks.import_check.enqueue(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and not Statistic.objects.exists()
+
+
+def test_an_update_keeps_the_old_values_and_a_refusal_is_a_request(officer_long_khanh_a, hamlets):
+    from lantoa.audience.models import DataRequest
+
+    headers = [*HEADERS, "Đồng ý nhận tin"]
+    full_import(officer_long_khanh_a, office_xlsx([[*good_rows(1)[0], "có"]], headers=headers))
+    person = Person.objects.get()
+    assert person.consent
+    row = good_rows(1)[0]
+    row[6] = 912999999  # a new phone
+    job = full_import(officer_long_khanh_a, office_xlsx([[*row, "không"]], headers=headers), "lan-2.xlsx")
+    assert job.result["updated"] == 1
+    log = AuditLog.objects.get(verb="import_person_update", target_id=str(person.pk))
+    assert log.changes["phone"] == ["+84912345670", "+84912999999"] and log.actor == officer_long_khanh_a
+    assert DataRequest.objects.filter(person=person, kind=DataRequest.Kind.WITHDRAWAL).count() == 1

@@ -1,6 +1,7 @@
 """The import pages: upload, mapping, preview, the choice, the result; scoping and refusals."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path, reverse
 
@@ -11,6 +12,7 @@ from lantoa.audience.imports import engine
 from lantoa.audience.imports import urls as import_urls
 from lantoa.audience.models import ImportJob, Person
 from lantoa.audience.tests.test_import_engine import english, good_rows, hamlets, office_xlsx  # noqa: F401
+from lantoa.core.models import AuditLog
 
 # Until the lead includes the import pages in lantoa/audience/urls.py, this module serves as the URL
 # configuration: the project's, with the audience namespace extended by the import pages.
@@ -57,6 +59,7 @@ def test_upload_map_check_choose_and_import(client, officer_long_khanh_a, hamlet
     assert 'value="nothing"' in page.text and 'value="valid"' in page.text  # the choice, shown
     sheet = client.get(reverse("audience:import_errors", args=[job.pk]))
     assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxml")
+    assert AuditLog.objects.filter(verb="export_personal_data", target_id=str(job.pk)).count() == 1
     status = client.get(reverse("audience:import_status", args=[job.pk])).json()
     assert status["status"] == "checked" and status["finished"]
     client.post(reverse("audience:import_commit", args=[job.pk]), {"choice": "valid"})
@@ -143,6 +146,14 @@ def test_outsiders_and_readers(client, default_data, make_user, officer_long_kha
     client.force_login(leader)
     assert client.get(reverse("audience:import_new")).status_code == 404
     assert client.get(reverse("audience:import_detail", args=[job.pk])).status_code == 200  # may read
+    # …but not the error sheet, which repeats the rows with their identifiers in full.
+    job.errors_file.save("loi.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    assert client.get(reverse("audience:import_errors", args=[job.pk])).status_code == 404
+    # A colleague of the same commune sees the job but does not map, write or cancel it for the uploader.
+    colleague = make_user(Role.COMMUNE_OFFICER, "hn-ubnd-long-khanh-a")
+    client.force_login(colleague)
+    assert client.post(reverse("audience:import_commit", args=[job.pk]), {"choice": "valid"}).status_code == 404
+    assert client.post(reverse("audience:import_cancel", args=[job.pk])).status_code == 404
 
 
 def test_all_seeing_roles_choose_the_unit(client, coordinator, hamlets):  # noqa: F811

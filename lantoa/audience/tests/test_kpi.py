@@ -22,6 +22,15 @@ from lantoa.taxonomy.models import TargetGroup, Topic
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reasons are compared by their English msgids."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 CCCD = "087123456789"
 
 

@@ -313,3 +313,19 @@ def test_the_reach_page_hides_people_kept_elsewhere(
     client.force_login(officer_long_khanh_a)
     person_page = client.get(reverse("audience:person", args=[lan.pk])).content.decode()
     assert activity.title not in person_page  # an activity they may not read: its date only
+
+
+def test_deletion_reaches_the_duplicates_merged_into_the_person(lan, officer_long_khanh_a):
+    from lantoa.audience.merge import person_merge
+    from lantoa.audience.models import MergeRecord
+
+    copy = services.person_save(
+        actor=officer_long_khanh_a, person=new_person(full_name="Nguyen Thi Lan", phone="0912 000 111")
+    )
+    person_merge(actor=officer_long_khanh_a, kept=lan, merged=copy, choices={})
+    services.person_anonymise(actor=officer_long_khanh_a, person=lan)
+    copy.refresh_from_db()
+    assert copy.full_name == "" and copy.cccd == "" and copy.phone == "" and copy.anonymised_at
+    assert MergeRecord.objects.get().merged_snapshot == {}
+    for log in AuditLog.objects.filter(target_type="audience.person", target_id=str(copy.pk)):
+        assert "0912000111" not in str(log.changes) and "087185001234" not in str(log.changes)
