@@ -129,9 +129,7 @@ def due_soon_q(day: dt.date | None = None, days: int | None = None) -> Q:
     return Q(insurance_status="voluntary", next_due_date__gte=day, next_due_date__lte=day + dt.timedelta(days=days))
 
 
-def apply_filter(
-    qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None, identifiers: bool = True
-) -> QuerySet:
+def apply_filter(qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None, identifiers: bool = True) -> QuerySet:
     """`identifiers`: whether `q` may match CCCD, BHXH number and phone — not for roles that see them
     masked, or the search would reveal the hidden digits one guess at a time."""
     today = today or clock.today()

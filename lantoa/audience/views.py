@@ -146,11 +146,7 @@ def person_detail(request, pk):
     if request.GET.get("export") in ("xlsx", "csv"):
         return _person_data_export(request, person)
     # Activities the user may not read are shown by date only.
-    readable = set(
-        activity_scope(user=request.user)
-        .filter(reach__person=person)
-        .values_list("pk", flat=True)
-    )
+    readable = set(activity_scope(user=request.user).filter(reach__person=person).values_list("pk", flat=True))
     reach = list(person.reach.select_related("activity", "activity__area").order_by("-date")[:200])
     for r in reach:
         r.readable = r.activity_id in readable

@@ -31,6 +31,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 CCCD = "087123456789"
 
 
