@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -406,6 +406,7 @@ class PeopleContext:
     source: str
     people: Any
     mapped: set[str]
+    scope: Any
     activity: Any = None
     reached: set[int] = field(default_factory=set)
     now: Any = None
@@ -441,6 +442,7 @@ def people_prepare(job: ImportJob, actor, *, on: dt.date | None = None) -> Peopl
         source=(_("Imported from file %(name)s") % {"name": job.original_name})[:200],
         people=person_scope(user=actor).filter(anonymised_at__isnull=True),
         mapped=set(job.mapping.get("columns", {})),
+        scope=scope,
         activity=job.activity if job.activity_id else None,
         now=timezone.now(),
     )
@@ -574,24 +576,36 @@ def _find_people(ctx: PeopleContext, records: list[dict]):
     bhxhs = {r["bhxh_number"] for r in records if r.get("bhxh_number")}
     names = {r["name_key"] for r in records if r.get("birth_date")}
     phones = {r["phone"] for r in records if r.get("phone")}
-    cond = Q(pk__in=[])
-    if cccds:
-        cond |= Q(cccd__in=cccds)
-    if bhxhs:
-        cond |= Q(bhxh_number__in=bhxhs)
-    if names:
-        cond |= Q(name_key__in=names, birth_date__isnull=False)
-    if phones:
-        cond |= Q(phone__in=phones)
     by_cccd, by_bhxh, by_nbc, by_phone, by_phone_name = {}, {}, {}, {}, {}
+    # One query per key on that key's index alone, then the access gate's own predicate
+    # (`Scope.allows`) and the merged/anonymised test in Python. With the scope's conditions in the SQL
+    # (or the keys OR-ed together) SQLite picks the merged_into index — every row — for each batch,
+    # which makes a large import quadratic.
+    base = (
+        Person.objects.only(*_LOAD_FIELDS, "unit_id", "merged_into_id", "anonymised_at")
+        .annotate(area_level=F("area__level"), area_parent=F("area__parent_id"))
+        .order_by()
+    )
+    scope = ctx.scope
+    seen_ids: set[int] = set()
     found = []
-    if len(cond) > 1 or cccds or bhxhs or names or phones:
-        found = list(
-            ctx.people.filter(cond)
-            .only(*_LOAD_FIELDS)
-            .annotate(area_level=F("area__level"), area_parent=F("area__parent_id"))
-            .order_by("id")
-        )
+    for lookup, keys in (
+        ("cccd__in", cccds),
+        ("bhxh_number__in", bhxhs),
+        ("name_key__in", names),
+        ("phone__in", phones),
+    ):
+        if not keys:
+            continue
+        for p in base.filter(**{lookup: keys}):
+            if p.merged_into_id is not None or p.anonymised_at is not None:
+                continue
+            if not scope.allows(unit_id=p.unit_id, area_id=p.area_id):
+                continue
+            if p.id not in seen_ids:
+                seen_ids.add(p.id)
+                found.append(p)
+    found.sort(key=lambda p: p.id)
     for p in found:
         if p.cccd:
             by_cccd.setdefault(p.cccd, p)
@@ -626,7 +640,13 @@ def _groups_of(person_ids) -> dict[int, set[int]]:
     return out
 
 
-def _changes(person: Person, record: dict, groups: dict[int, set[int]]) -> dict[str, Any]:
+def _withdrawn(person_ids) -> set[int]:
+    return set(ConsentEvent.objects.filter(person_id__in=person_ids, given=False).values_list("person_id", flat=True))
+
+
+def _changes(
+    person: Person, record: dict, groups: dict[int, set[int]], withdrawn: frozenset | set = frozenset()
+) -> dict[str, Any]:
     changes = {}
     for name in PERSON_FIELDS:
         if name in record and getattr(person, name) != record[name]:
@@ -639,7 +659,9 @@ def _changes(person: Person, record: dict, groups: dict[int, set[int]]) -> dict[
             del changes["area_id"]
     if changes.get("insurance_status") not in (None, InsuranceStatus.VOLUNTARY) and person.payment_mode:
         changes["payment_mode"] = ""
-    if "consent" in record and record["consent"] != person.consent:
+    # An opt-out is never undone by a sheet: only by the person, recorded by hand.
+    opted_out = record.get("consent") and person.id in withdrawn
+    if "consent" in record and record["consent"] != person.consent and not opted_out:
         changes["consent"] = record["consent"]
         changes["consent_date"] = record["consent_date"]
         changes["consent_channel"] = record.get("consent_channel", "all") if record["consent"] else ""
@@ -651,6 +673,7 @@ def _changes(person: Person, record: dict, groups: dict[int, set[int]]) -> dict[
 def people_match(ctx: PeopleContext, records: list[dict]) -> list[Outcome]:
     pairs, found = _find_people(ctx, records)
     groups = _groups_of([p.id for p in found]) if "groups" in ctx.mapped and found else {}
+    withdrawn = _withdrawn([p.id for p in found]) if "consent" in ctx.mapped and found else set()
     outcomes = []
     for record, (strong, weak) in zip(records, pairs, strict=True):
         if strong is None:
@@ -661,7 +684,7 @@ def people_match(ctx: PeopleContext, records: list[dict]) -> list[Outcome]:
                 }
             outcomes.append(Outcome("new", note))
         else:
-            outcomes.append(Outcome("updated" if _changes(strong, record, groups) else "unchanged"))
+            outcomes.append(Outcome("updated" if _changes(strong, record, groups, withdrawn) else "unchanged"))
     return outcomes
 
 
@@ -687,6 +710,7 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
     """Create the new people, update the changed ones; returns the person id of every record."""
     pairs, found = _find_people(ctx, records)
     groups = _groups_of([p.id for p in found]) if "groups" in ctx.mapped and found else {}
+    withdrawn = _withdrawn([p.id for p in found]) if "consent" in ctx.mapped and found else set()
     created: list[tuple[Person, dict]] = []
     changed: list[Person] = []
     changed_fields: set[str] = set()
@@ -704,7 +728,7 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
         # Two rows of one batch may reach the same stored person through different keys.
         person = pending.get(strong.id, strong)
         ids.append(person.id)
-        changes = _changes(person, record, groups)
+        changes = _changes(person, record, groups, withdrawn)
         if not changes:
             totals["unchanged"] += 1
             continue

@@ -319,6 +319,23 @@ def test_existing_people_are_updated_not_duplicated(officer_long_khanh_a, hamlet
     assert Person.objects.get(full_name="Nguyễn Văn A").payment_mode == "12m"
 
 
+def test_people_another_unit_keeps_are_not_matched(officer_long_khanh_a, hamlets):
+    """Matching goes through the access gate: a record kept by Thường Lạc, living there, is not touched."""
+    other = Person.objects.create(
+        full_name="Nguyễn Văn A",
+        name_key="nguyen van a",
+        cccd="087085001230",
+        area=legacy_commune("Xã Thường Lạc"),
+        unit=Unit.objects.get(code="hn-ubnd-thuong-lac"),
+    )
+    job = check(start(officer_long_khanh_a, office_xlsx(good_rows(1))))
+    assert job.result["new"] == 1 and job.result["updated"] == 0
+    commit(job)
+    other.refresh_from_db()
+    assert other.area.name == "Xã Thường Lạc" and other.payment_mode == ""
+    assert Person.objects.filter(cccd="087085001230").count() == 2
+
+
 def test_a_failure_while_writing_leaves_nothing_written(officer_long_khanh_a, hamlets, monkeypatch):
     monkeypatch.setattr(engine, "BATCH", 2)
     job = check(start(officer_long_khanh_a, office_xlsx(good_rows(5))))
@@ -629,3 +646,15 @@ def test_an_update_keeps_the_old_values_and_a_refusal_is_a_request(officer_long_
     log = AuditLog.objects.get(verb="import_person_update", target_id=str(person.pk))
     assert log.changes["phone"] == ["+84912345670", "+84912999999"] and log.actor == officer_long_khanh_a
     assert DataRequest.objects.filter(person=person, kind=DataRequest.Kind.WITHDRAWAL).count() == 1
+
+
+def test_a_sheet_never_undoes_an_opt_out(officer_long_khanh_a, hamlets):
+    from lantoa.audience.services import consent_record
+
+    headers = [*HEADERS, "Đồng ý nhận tin"]
+    full_import(officer_long_khanh_a, office_xlsx([[*good_rows(1)[0], "có"]], headers=headers))
+    person = Person.objects.get()
+    consent_record(actor=officer_long_khanh_a, person=person, given=False, how="nhắn TC")
+    job = full_import(officer_long_khanh_a, office_xlsx([[*good_rows(1)[0], "có"]], headers=headers), "lai.xlsx")
+    person.refresh_from_db()
+    assert not person.consent and job.result["unchanged"] == 1
