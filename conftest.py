@@ -2,13 +2,20 @@
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from lantoa.accounts.roles import Role
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
+
+# CI explores the same examples every run (a landing must not depend on luck); a developer's run explores.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

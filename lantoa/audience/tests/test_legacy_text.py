@@ -95,9 +95,10 @@ def test_vni_round_trips(text):
     assert lt.decode(lt.encode(text, lt.VNI), lt.VNI) == text
 
 
-@given(st.text(alphabet=VIETNAMESE_LOWER + "ĂÂÊÔƠƯĐ 0123456789-,.", max_size=60))
+@given(st.text(alphabet=VIETNAMESE_LOWER + " 0123456789-,.", max_size=60))
 def test_tcvn3_round_trips_lower_case_text(text):
-    # TCVN3 has no code for an upper-case letter with a tone: see the title-case and capitals tests.
+    # TCVN3 has no code for an upper-case letter with a tone (“à” and “À” are one byte in two fonts), so
+    # "à Ă" is truly ambiguous: upper-case letters are in the title-case and capitals tests.
     text = unicodedata.normalize("NFC", text)
     assert lt.decode(lt.encode(text, lt.TCVN3), lt.TCVN3) == text
 
