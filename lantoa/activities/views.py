@@ -16,11 +16,9 @@ from lantoa.activities.models import Activity, Campaign
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
-from lantoa.core.models import valid_on
 from lantoa.core.text import format_date
 from lantoa.geo.models import Area
-from lantoa.orgs.access import scope_for, user_unit
-from lantoa.orgs.models import Unit
+from lantoa.orgs.access import readable_communes, readable_units, scope_for, user_unit
 
 CAMPAIGN_EDITORS = {Role.COORDINATOR, Role.INSURANCE, Role.ADMIN}
 
@@ -35,18 +33,6 @@ def _place_choices(user):
     return qs if allowed is None else qs.filter(id__in=allowed)
 
 
-def _readable_places(user):
-    scope = scope_for(user)
-    qs = Area.objects.filter(level=Area.Level.COMMUNE).order_by("valid_from", "search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
-
-
-def _organisers(user):
-    scope = scope_for(user)
-    qs = Unit.objects.filter(valid_on(clock.today()))
-    return qs if scope.sees_all else qs.filter(id__in=scope.unit_ids)
-
-
 def _may_write(user) -> bool:
     return not has_role(user, READ_ONLY) and not scope_for(user).is_empty
 
@@ -54,7 +40,7 @@ def _may_write(user) -> bool:
 @login_required
 def activity_list(request):
     form = ActivityFilterForm(
-        request.GET or None, areas=_readable_places(request.user), campaigns=selectors.campaign_list(user=request.user)
+        request.GET or None, areas=readable_communes(request.user), campaigns=selectors.campaign_list(user=request.user)
     )
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
     qs = selectors.activity_list(user=request.user, **filters)
@@ -135,7 +121,7 @@ def _activity_form(request, instance):
         instance=instance,
         initial=initial,
         areas=_place_choices(request.user),
-        units=_organisers(request.user),
+        units=readable_units(request.user, on=clock.today()),
         campaigns=selectors.campaign_list(user=request.user).filter(
             end_date__gte=clock.today().replace(year=clock.today().year - 1)
         ),
@@ -315,7 +301,7 @@ def activity_calendar(request):
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
     organiser = None
     if request.GET.get("unit", "").isdigit():
-        organiser = _organisers(request.user).filter(pk=int(request.GET["unit"])).first()
+        organiser = readable_units(request.user, on=clock.today()).filter(pk=int(request.GET["unit"])).first()
     rows = selectors.calendar(user=request.user, year=year, organiser=organiser)
     return render(
         request,
@@ -324,7 +310,7 @@ def activity_calendar(request):
             "rows": rows,
             "year": year,
             "months": range(1, 13),
-            "units": _organisers(request.user),
+            "units": readable_units(request.user, on=clock.today()),
             "organiser": organiser,
             "years": range(today.year - 4, today.year + 2),
         },

@@ -22,19 +22,13 @@ from lantoa.audience.duplicates import Reason, attach_people, duplicate_groups
 from lantoa.audience.models import Person
 from lantoa.core.text import format_date, format_number
 from lantoa.geo.models import Area
-from lantoa.orgs.access import scope_for
+from lantoa.orgs.access import readable_communes, scope_for
 
 PAGE_SIZE = 25
 MAX_COMPARED = 6
 IDENTIFIERS = {"cccd", "bhxh_number", "phone", "phone2"}
 # Rows shown even when empty on every record: what a user checks first.
 EMPTY_SHOWN = {"full_name", "birth_date", "cccd", "bhxh_number", "phone", "insurance_status"}
-
-
-def _communes(user):
-    scope = scope_for(user)
-    qs = Area.objects.filter(level=Area.Level.COMMUNE).order_by("valid_from", "search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
 
 
 class DuplicateFilterForm(forms.Form):
@@ -67,7 +61,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 @login_required
 def duplicate_list(request):
-    form = DuplicateFilterForm(request.GET or None, communes=_communes(request.user))
+    form = DuplicateFilterForm(request.GET or None, communes=readable_communes(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     groups = duplicate_groups(user=request.user, reason=data.get("reason") or "", area=data.get("commune"))
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))

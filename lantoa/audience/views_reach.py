@@ -27,22 +27,9 @@ from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log
 from lantoa.core.text import format_date
 from lantoa.geo.models import Area
-from lantoa.orgs.access import scope_for
-from lantoa.orgs.models import Unit
+from lantoa.orgs.access import readable_communes, readable_units
 from lantoa.plans.models import Plan
 from lantoa.taxonomy.models import TargetGroup, Topic
-
-
-def _communes(user):
-    scope = scope_for(user)
-    qs = Area.objects.filter(level=Area.Level.COMMUNE).order_by("valid_from", "search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
-
-
-def _units(user):
-    scope = scope_for(user)
-    qs = Unit.objects.order_by("search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.unit_ids)
 
 
 def _years():
@@ -71,7 +58,7 @@ class ReachFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *_years()]
-        self.fields["area"].queryset = _communes(user)
+        self.fields["area"].queryset = readable_communes(user)
 
     def to_filter(self) -> selectors.ReachFilter:
         data = self.cleaned_data
@@ -240,8 +227,8 @@ class StatisticForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = _communes(user)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["area"].queryset = readable_communes(user)
+        self.fields["unit"].queryset = readable_units(user).order_by("search_key")
         self.fields["area"].help_text = _("For the labour force: the commune.")
         self.fields["unit"].help_text = _("For officials and communication staff: the unit.")
 

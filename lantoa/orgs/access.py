@@ -118,6 +118,20 @@ def get_scoped_or_404(qs: QuerySet, user, *, unit_field: str | None = None, area
         raise Http404 from None
 
 
+def readable_communes(user) -> QuerySet:
+    """Communes (old and current) the user may pick in a filter, oldest first."""
+    scope = scope_for(user)
+    qs = Area.objects.filter(level=Area.Level.COMMUNE).order_by("valid_from", "search_key")
+    return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
+
+
+def readable_units(user, *, on: dt.date | None = None) -> QuerySet:
+    """Units the user may pick: those in force on `on`, or every one (closed units keep their figures)."""
+    scope = scope_for(user)
+    qs = Unit.objects.all() if on is None else Unit.objects.filter(valid_on(on))
+    return qs if scope.sees_all else qs.filter(id__in=scope.unit_ids)
+
+
 def may_add_hamlets(user, area: Area) -> bool:
     """The coordinator and administrators anywhere; a commune officer in their own commune. Only to a
     commune in force today."""

@@ -27,9 +27,9 @@ from lantoa.audience.imports.layouts import sample_headers
 from lantoa.audience.models import ImportJob
 from lantoa.core import clock
 from lantoa.core.exports import XLSX_TYPE
-from lantoa.core.models import AuditLog, valid_on
+from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log
-from lantoa.orgs.access import get_scoped_or_404, scope_for, scope_queryset, user_unit
+from lantoa.orgs.access import get_scoped_or_404, readable_units, scope_for, scope_queryset, user_unit
 from lantoa.orgs.models import Unit
 
 KINDS = (
@@ -50,12 +50,6 @@ def _available_kinds():
     return [(k.value, k.label) for k in ImportJob.Kind if k in engine.LAYOUTS]
 
 
-def _units(user):
-    scope = scope_for(user)
-    qs = Unit.objects.filter(valid_on(clock.today())).order_by("search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.unit_ids)
-
-
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file lists"))
     unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), required=False)
@@ -72,7 +66,7 @@ class UploadForm(forms.Form):
         self.fields["kind"].choices = _available_kinds()
         scope = scope_for(user)
         if scope.sees_all:
-            self.fields["unit"].queryset = _units(user)
+            self.fields["unit"].queryset = readable_units(user, on=clock.today()).order_by("search_key")
             self.fields["unit"].required = True
             self.fields["unit"].empty_label = "—"
         else:
