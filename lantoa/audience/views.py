@@ -32,8 +32,7 @@ from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.services import audit_log
 from lantoa.core.text import format_date, format_number
 from lantoa.geo.models import Area
-from lantoa.orgs.access import get_scoped_or_404, scope_for, user_unit
-from lantoa.orgs.models import Unit
+from lantoa.orgs.access import get_scoped_or_404, readable_communes, readable_units, scope_for, user_unit
 
 EXPORT_LIMIT = 200_000
 
@@ -42,23 +41,11 @@ def may_write(user) -> bool:
     return not has_role(user, READ_ONLY) and not scope_for(user).is_empty
 
 
-def _communes(user):
-    scope = scope_for(user)
-    qs = Area.objects.filter(level=Area.Level.COMMUNE).order_by("valid_from", "search_key")
-    return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
-
-
 def _places(user):
     scope = scope_for(user)
     qs = Area.objects.filter(level__gte=Area.Level.COMMUNE).filter(valid_on(clock.today()))
     qs = qs.select_related("parent").order_by("search_key")
     return qs if scope.sees_all else qs.filter(id__in=scope.area_ids)
-
-
-def _units(user):
-    scope = scope_for(user)
-    qs = Unit.objects.filter(valid_on(clock.today()))
-    return qs if scope.sees_all else qs.filter(id__in=scope.unit_ids)
 
 
 def _export_people(request, qs, filename: str, note: str):
@@ -113,7 +100,7 @@ def _export_people(request, qs, filename: str, note: str):
 
 @login_required
 def person_list(request):
-    form = PersonFilterForm(request.GET or None, areas=_communes(request.user))
+    form = PersonFilterForm(request.GET or None, areas=readable_communes(request.user))
     person_filter = form.to_filter()
     qs = selectors.person_list(user=request.user, filters=person_filter)
     if request.GET.get("export") in ("xlsx", "csv"):
@@ -224,7 +211,7 @@ def _person_form(request, person):
         request.POST or None,
         instance=person,
         areas=_places(request.user),
-        units=_units(request.user),
+        units=readable_units(request.user, on=clock.today()),
         households=selectors.household_list(user=request.user),
         employers=selectors.employer_list(user=request.user),
         initial=_person_initial(request, person),
@@ -342,17 +329,20 @@ def segment_edit(request, pk=None):
         raise Http404
     segment = selectors.segment_get(user=request.user, pk=pk) if pk else Segment()
     if request.method == "POST":
-        filter_form = PersonFilterForm(request.POST, areas=_communes(request.user))
+        filter_form = PersonFilterForm(request.POST, areas=readable_communes(request.user))
     elif segment.pk:
         filter_form = PersonFilterForm(
             PersonFilterForm.initial_from(selectors.PersonFilter.from_json(segment.filters)),
-            areas=_communes(request.user),
+            areas=readable_communes(request.user),
         )
     else:
-        filter_form = PersonFilterForm(request.GET or None, areas=_communes(request.user))
+        filter_form = PersonFilterForm(request.GET or None, areas=readable_communes(request.user))
     unit = user_unit(request.user)
     form = SegmentForm(
-        request.POST or None, instance=segment, units=_units(request.user), initial={"unit": unit.pk if unit else None}
+        request.POST or None,
+        instance=segment,
+        units=readable_units(request.user, on=clock.today()),
+        initial={"unit": unit.pk if unit else None},
     )
     if request.method == "POST" and form.is_valid() and filter_form.is_valid():
         segment = form.save(commit=False)
@@ -411,32 +401,46 @@ def household_detail(request, pk):
     )
 
 
-@login_required
-def household_edit(request, pk=None):
+def _kept_record_edit(request, pk, *, model, form_class, save, title, back, detail):
+    """Add or edit a household or employer: scoped like its reads, written by its service."""
     if not may_write(request.user):
         raise Http404
-    household = (
-        get_scoped_or_404(Household.objects.all(), request.user, unit_field="unit", area_field="area", pk=pk)
+    obj = (
+        get_scoped_or_404(model.objects.all(), request.user, unit_field="unit", area_field="area", pk=pk)
         if pk
-        else Household()
+        else model()
     )
     unit = user_unit(request.user)
-    form = HouseholdForm(
+    form = form_class(
         request.POST or None,
-        instance=household,
+        instance=obj,
         areas=_places(request.user),
-        units=_units(request.user),
+        units=readable_units(request.user, on=clock.today()),
         initial={} if pk else {"unit": unit.pk if unit else None},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_save(actor=request.user, household=form.save(commit=False))
+            obj = save(request.user, form.save(commit=False))
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("audience:household", pk=household.pk)
-    return render(request, "audience/simple_form.html", {"form": form, "title": _("Household"), "back": "households"})
+            return redirect(detail, pk=obj.pk)
+    return render(request, "audience/simple_form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def household_edit(request, pk=None):
+    return _kept_record_edit(
+        request,
+        pk,
+        model=Household,
+        form_class=HouseholdForm,
+        save=lambda actor, obj: services.household_save(actor=actor, household=obj),
+        title=_("Household"),
+        back="households",
+        detail="audience:household",
+    )
 
 
 @login_required
@@ -482,30 +486,16 @@ def employer_detail(request, pk):
 
 @login_required
 def employer_edit(request, pk=None):
-    if not may_write(request.user):
-        raise Http404
-    employer = (
-        get_scoped_or_404(Employer.objects.all(), request.user, unit_field="unit", area_field="area", pk=pk)
-        if pk
-        else Employer()
+    return _kept_record_edit(
+        request,
+        pk,
+        model=Employer,
+        form_class=EmployerForm,
+        save=lambda actor, obj: services.employer_save(actor=actor, employer=obj),
+        title=_("Employer"),
+        back="employers",
+        detail="audience:employer",
     )
-    unit = user_unit(request.user)
-    form = EmployerForm(
-        request.POST or None,
-        instance=employer,
-        areas=_places(request.user),
-        units=_units(request.user),
-        initial={} if pk else {"unit": unit.pk if unit else None},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer = services.employer_save(actor=request.user, employer=form.save(commit=False))
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("audience:employer", pk=employer.pk)
-    return render(request, "audience/simple_form.html", {"form": form, "title": _("Employer"), "back": "employers"})
 
 
 # ----- who an activity reached -------------------------------------------------------------------------
