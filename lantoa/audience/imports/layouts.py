@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -570,11 +571,33 @@ def people_keys(record: dict) -> list[tuple[str, str]]:
 _LOAD_FIELDS = (*PERSON_FIELDS, "id", "name_key", "consent", "consent_date", "consent_channel")
 
 
+def _ids_by_name_and_birth(pairs) -> list[int]:
+    """Ids of the people with one of the (name key, birth date) pairs. Common names ("nguyen van an")
+    are shared by many people: asking by name alone returns more rows with every batch."""
+    table = connection.ops.quote_name(Person._meta.db_table)
+    ids: list[int] = []
+    pairs = list(pairs)
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start : start + 400]
+        values = ", ".join(["(%s, %s)"] * len(chunk))
+        params = [v for pair in chunk for v in pair]
+        with connection.cursor() as cur:
+            # A join to the pairs: one probe of the (name_key, birth_date) index each, on SQLite and
+            # PostgreSQL alike (SQLite scans the table for a row-value IN).
+            cur.execute(
+                f"SELECT p.id FROM (VALUES {values}) AS v JOIN {table} p "  # noqa: S608 - no user text
+                "ON p.name_key = v.column1 AND p.birth_date = v.column2",
+                params,
+            )
+            ids.extend(row[0] for row in cur.fetchall())
+    return ids
+
+
 def _find_people(ctx: PeopleContext, records: list[dict]):
     """(strong match, weak match) for each record; weak = the same phone only."""
     cccds = {r["cccd"] for r in records if r.get("cccd")}
     bhxhs = {r["bhxh_number"] for r in records if r.get("bhxh_number")}
-    names = {r["name_key"] for r in records if r.get("birth_date")}
+    pairs = {(r["name_key"], r["birth_date"]) for r in records if r.get("birth_date")}
     phones = {r["phone"] for r in records if r.get("phone")}
     by_cccd, by_bhxh, by_nbc, by_phone, by_phone_name = {}, {}, {}, {}, {}
     # One query per key on that key's index alone, then the access gate's own predicate
@@ -592,7 +615,7 @@ def _find_people(ctx: PeopleContext, records: list[dict]):
     for lookup, keys in (
         ("cccd__in", cccds),
         ("bhxh_number__in", bhxhs),
-        ("name_key__in", names),
+        ("pk__in", _ids_by_name_and_birth(pairs)),
         ("phone__in", phones),
     ):
         if not keys:
