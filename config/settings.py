@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lantoa.activities",
     "lantoa.radio",
     "lantoa.audience",
+    "lantoa.messaging",
     "lantoa.demo",
 ]
 
@@ -134,6 +135,16 @@ PLAN_DOCUMENT_MAX_MB = env_int("PLAN_DOCUMENT_MAX_MB", 20, minimum=1)
 
 MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lantoa@localhost")
+
+# Messaging. The public address providers call back (delivery reports, replies); empty: no callbacks
+# (the outbox needs none). Workers hold a batch for the lease; a message a dead worker left "sending" is
+# queued again once the lease and the grace for late delivery reports are over.
+MESSAGING_CALLBACK_BASE = env_str("MESSAGING_CALLBACK_BASE", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}")
+MESSAGING_WORKERS = env_int("MESSAGING_WORKERS", 2, minimum=1)
+MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 120, minimum=1)
+MESSAGING_REPORT_GRACE = env_int("MESSAGING_REPORT_GRACE", 600, minimum=0)
+MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 30, minimum=1)
+MESSAGING_DISPATCH_SECONDS = env_int("MESSAGING_DISPATCH_SECONDS", 50, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

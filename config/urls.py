@@ -17,5 +17,6 @@ urlpatterns = [
     path("activities/", include("lantoa.activities.urls")),
     path("radio/", include("lantoa.radio.urls")),
     path("people/", include("lantoa.audience.urls")),
+    path("messages/", include("lantoa.messaging.urls")),
     path("", include("lantoa.core.urls")),
 ]

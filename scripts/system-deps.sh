@@ -4,13 +4,16 @@
 #   gettext             msgfmt/xgettext for compilemessages and makemessages
 #   fonts-noto-core     Vietnamese glyphs in the browser (screenshots, layout)
 #   fonts-dejavu-core   fallback fonts
+#   kannel              bearerbox and smsbox: the SMS gateway tests run a real Kannel on loopback
+#   kannel-extras       /usr/lib/kannel/test/fakesmsc, the fake SMSC those tests talk to
+#                       (no Kannel service is started: the tests start and stop their own)
 #   postgresql          only when no /usr/lib/postgresql/*/bin/initdb exists; the system
 #                       service is never started (tests use a throw-away cluster, scripts/pg.sh)
 # As root: apt-get update (once) and apt-get install what is missing.
 # Not root: print what to install and exit 1.
 set -euo pipefail
 
-packages=(chromium gettext fonts-noto-core fonts-dejavu-core)
+packages=(chromium gettext fonts-noto-core fonts-dejavu-core kannel kannel-extras)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
@@ -22,7 +25,7 @@ have_pg_binaries() {
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "system-deps: this is not a Debian-like system (no dpkg-query)." >&2
-    echo "system-deps: install by hand: Chromium, gettext, Noto and DejaVu fonts, PostgreSQL server binaries." >&2
+    echo "system-deps: install by hand: Chromium, gettext, Noto and DejaVu fonts, Kannel (with fakesmsc), PostgreSQL server binaries." >&2
     exit 1
 fi
 

@@ -256,6 +256,24 @@ def reach_add_for_activity(*, actor, activity: Activity, person_ids: Iterable[in
     return len(new)
 
 
+def reach_add_for_message(*, rows) -> int:
+    """Reach from delivered messages: rows of (person id, date, message id, voluntary, reform). Written by
+    the system when a provider reports delivery; writing one twice is a no-op."""
+    new = [
+        Reach(
+            person_id=pid,
+            date=day,
+            source=Reach.Source.MESSAGE,
+            source_key=f"m:{mid}",
+            voluntary=voluntary,
+            reform=reform,
+        )
+        for pid, day, mid, voluntary, reform in rows
+    ]
+    Reach.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(new)
+
+
 @transaction.atomic
 def reach_remove_for_activity(*, actor, activity: Activity, person_ids: Iterable[int]) -> int:
     check_may_write(actor, unit_id=activity.organiser_id, area_id=activity.area_id)

@@ -35,6 +35,8 @@ from lantoa.geo.models import Area
 from lantoa.orgs.access import get_scoped_or_404, readable_communes, readable_units, scope_for, user_unit
 
 EXPORT_LIMIT = 200_000
+# Links later apps add to a person's page: functions (request, person) → {"url", "label"} or None.
+person_links: list = []
 
 
 def may_write(user) -> bool:
@@ -167,6 +169,7 @@ def person_detail(request, pk):
             "data_requests": person.data_requests.all()[:50],
             "postings": person.postings.select_related("unit"),
             "merges": person.merges.all(),
+            "links": [link for fn in person_links if (link := fn(request, person))],
             "can_edit": may_write(request.user) and not person.anonymised_at,
         },
     )

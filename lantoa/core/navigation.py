@@ -21,13 +21,7 @@ SECTIONS = [
     Section("radio", _("Commune radio"), "radio:list"),
     Section("campaigns", _("Campaigns"), "activities:campaigns"),
     Section("audience", _("People and employers"), "audience:list"),
-    Section(
-        "messaging",
-        _("SMS and Zalo"),
-        "core:section",
-        _("Messages to target groups and reminders before a payment is due, with consent and opt-out."),
-        "R5",
-    ),
+    Section("messaging", _("SMS and Zalo"), "messaging:list"),
     Section(
         "content",
         _("Content library"),

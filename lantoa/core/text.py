@@ -68,6 +68,17 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_datetime(value: dt.datetime | None) -> str:
+    """dd/mm/yyyy hh:mm in local time."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
 def parse_date(value: str) -> dt.date:
     """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd."""
     text = nfc(value)

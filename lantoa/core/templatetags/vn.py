@@ -14,12 +14,7 @@ def vn_date(value):
 
 @register.filter
 def vn_datetime(value):
-    if not value:
-        return ""
-    from django.utils import timezone
-
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return local.strftime("%d/%m/%Y %H:%M")
+    return text.format_datetime(value) if value else ""
 
 
 @register.filter
