@@ -213,7 +213,8 @@ def _reminder_queue(reminder: Reminder, today: dt.date, now: dt.datetime, policy
     gateway = gateway_for(reminder.unit, channel)
     local_send = timezone.make_aware(dt.datetime.combine(today, reminder.send_at))
     not_before = max(now, local_send)
-    total, cursor = 0, 0
+    before = Message.objects.filter(reminder=reminder).count()
+    cursor = 0
     while True:
         rows = list(
             people.filter(pk__gt=cursor)
@@ -246,10 +247,10 @@ def _reminder_queue(reminder: Reminder, today: dt.date, now: dt.datetime, policy
                     not_before=not_before,
                 )
             )
-        created = Message.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
-        total += len(created)
+        # Already queued for this date (an earlier run): the unique key skips it.
+        Message.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
         cursor = rows[-1]["pk"]
-    return total
+    return Message.objects.filter(reminder=reminder).count() - before
 
 
 # --- sending -------------------------------------------------------------------------------------------
