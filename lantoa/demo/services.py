@@ -254,6 +254,10 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 
         extra["broadcasts"] = broadcasts_demo_load(seed=seed)
     extra.update(_audience_load(seed=seed, people=people))
+    if apps.is_installed("lantoa.messaging"):
+        from lantoa.messaging.demo import messaging_demo_load
+
+        extra.update(messaging_demo_load(seed=seed))
     AuditLog.objects.create(
         actor=None,
         actor_name="system",
@@ -271,6 +275,10 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 @transaction.atomic
 def demo_remove(*, actor) -> dict:
     counts = {}
+    if apps.is_installed("lantoa.messaging"):
+        from lantoa.messaging.demo import messaging_demo_remove
+
+        counts.update(messaging_demo_remove())
     if apps.is_installed("lantoa.audience"):
         from lantoa.audience.demo import audience_demo_remove
 

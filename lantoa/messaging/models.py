@@ -124,6 +124,7 @@ class Template(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -188,6 +189,7 @@ class Broadcast(models.Model):
     queued = models.PositiveIntegerField(_("queued"), default=0)
     excluded = models.JSONField(_("left out"), default=dict, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -27,6 +27,9 @@ def test_demo_fills_the_dashboard_with_met_and_missed_targets(default_data, coor
     if apps.is_installed("lantoa.radio"):
         assert result["broadcasts"] > 1000
         assert [c["status"] for c in rows["M7"]["cells"]] == ["behind", "met", "behind", "met"]
+    if apps.is_installed("lantoa.messaging"):
+        assert result["message_broadcasts"] == 3
+        assert [c["status"] for c in rows["M9"]["cells"]][1:] == ["met", "met", "met"]
 
 
 def test_demo_is_removable(default_data):
@@ -34,3 +37,7 @@ def test_demo_is_removable(default_data):
     counts = demo_remove(actor=None)
     assert counts["activities"] > 0
     assert not Activity.objects.exists() and not Campaign.objects.exists()
+    if apps.is_installed("lantoa.messaging"):
+        from lantoa.messaging.models import Broadcast, Message
+
+        assert counts["messages"] > 0 and not Message.objects.exists() and not Broadcast.objects.exists()
