@@ -87,6 +87,7 @@ def fanout(broadcast_id: int, *, chunk: int = CHUNK) -> int:
     policy = policy_on()
     try:
         render = mtext.compile_template(broadcast.body)
+        params = mtext.compile_params(broadcast.body) if broadcast.channel == "zalo" else None
     except mtext.TemplateError as exc:
         Broadcast.objects.filter(pk=broadcast.pk, status=Broadcast.Status.SENDING).update(
             status=Broadcast.Status.FAILED, reason=str(exc)[:300], finished_at=now, fanout_done=True
@@ -124,6 +125,7 @@ def fanout(broadcast_id: int, *, chunk: int = CHUNK) -> int:
                     channel=broadcast.channel,
                     phone=row["phone"],
                     text=body,
+                    params=params(row) if params else {},
                     unicode=parts.unicode,
                     parts=parts.parts,
                     not_before=now,
@@ -207,6 +209,7 @@ def _reminder_queue(reminder: Reminder, today: dt.date, now: dt.datetime, policy
     people = eligible(base, channel=channel, policy=policy).filter(**{f"{field}__range": (earliest, latest)})
     try:
         render = mtext.compile_template(reminder.template.body)
+        params = mtext.compile_params(reminder.template.body) if channel == "zalo" else None
     except mtext.TemplateError:
         logger.warning("reminder %s: template %s is broken; nothing queued", reminder.pk, reminder.template_id)
         return 0
@@ -242,6 +245,7 @@ def _reminder_queue(reminder: Reminder, today: dt.date, now: dt.datetime, policy
                     channel=channel,
                     phone=row["phone"],
                     text=body,
+                    params=params(row) if params else {},
                     unicode=parts.unicode,
                     parts=parts.parts,
                     not_before=not_before,
@@ -285,7 +289,11 @@ def claim(token: str, batch: int, now: dt.datetime | None = None) -> list[Messag
     lease = now + dt.timedelta(seconds=lease_seconds())
     # The conditions are checked again by the UPDATE itself: a row another worker leased meanwhile is skipped.
     _due(now).filter(id__in=ids).update(lease_token=token, lease_until=lease)
-    return list(Message.objects.filter(id__in=ids, lease_token=token, status=Message.Status.QUEUED).order_by("id"))
+    return list(
+        Message.objects.filter(id__in=ids, lease_token=token, status=Message.Status.QUEUED)
+        .select_related("gateway", "template")
+        .order_by("id")
+    )
 
 
 def reserve(gateway: GatewayConfig, count: int) -> dt.datetime:
@@ -413,6 +421,8 @@ def send_batch(messages: list[Message], token: str, *, policy=None) -> dict:
             phone=m.phone,
             text=m.text,
             unicode=m.unicode,
+            template_id=m.template.zns_template_id if m.channel == "zalo" and m.template else "",
+            params=m.params or {},
             report_url=gateway.report_url(hook, m.pk) if hook else "",
         )
         try:

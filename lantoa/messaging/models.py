@@ -290,6 +290,7 @@ class Message(models.Model):
     channel = models.CharField(max_length=5, choices=ChannelKind.choices, default=ChannelKind.SMS)
     phone = models.CharField(max_length=16)
     text = models.TextField()
+    params = models.JSONField(default=dict, blank=True)  # Zalo ZNS: the template's field values
     unicode = models.BooleanField(default=True)
     parts = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)

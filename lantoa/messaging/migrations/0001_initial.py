@@ -181,6 +181,7 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(choices=[('sms', 'SMS'), ('zalo', 'Zalo')], default='sms', max_length=5)),
                 ('phone', models.CharField(max_length=16)),
                 ('text', models.TextField()),
+                ('params', models.JSONField(blank=True, default=dict)),
                 ('unicode', models.BooleanField(default=True)),
                 ('parts', models.PositiveSmallIntegerField(default=1)),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=10, verbose_name='status')),

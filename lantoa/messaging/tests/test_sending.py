@@ -273,3 +273,30 @@ def test_template_fields_are_checked_and_named(officers):
             template=Template(name="x", unit=Unit.objects.get(code="dt-ubnd-long-khanh"), body="Chào {hoten}"),
         )
     assert "{hoten}" in str(err.value) and "{ho_ten}" in str(err.value)
+
+
+def test_a_zalo_broadcast_sends_the_approved_template_with_the_fields(draft, officers, farmers):
+    """Through the ZNS adapter to a local fake of Zalo's API: template id + field values, then the webhook."""
+    from lantoa.messaging.tests.fakes import ZNS_TOKEN, zns_server
+
+    author, _ = officers
+    with zns_server(templates={"231207": ("ho_ten", "ngay_den_han")}) as zns:
+        GatewayConfig.objects.create(name="Zalo OA", kind="zns", url=zns.url, api_key=ZNS_TOKEN, timeout_seconds=2)
+        template = draft.template
+        template.channel, template.zns_template_id = "zalo", "231207"
+        template.body = "Kính gửi {ho_ten}, kỳ đóng tới: {ngay_den_han}"
+        services.template_save(actor=author, template=template)
+        farmers[0].next_due_date = dt.date(2026, 12, 15)
+        farmers[0].save()
+        draft = services.broadcast_save(actor=author, broadcast=draft)
+        Broadcast.objects.filter(pk=draft.pk).update(status=Broadcast.Status.APPROVED)
+        dispatch.fanout(draft.pk)
+        assert dispatch.dispatch(max_seconds=5)["sent"] == 3
+        sent = {r["template_data"]["ho_ten"]: r for r in zns.received}
+        assert sent["Nguyễn Văn An"]["template_data"] == {"ho_ten": "Nguyễn Văn An", "ngay_den_han": "15/12/2026"}
+        assert sent["Nguyễn Văn An"]["phone"] == "84912000001" and sent["Nguyễn Văn An"]["template_id"] == "231207"
+        an = Message.objects.get(person=farmers[0])
+        assert an.channel == "zalo" and an.provider_id in zns.accepted
+        services.report_receive(kind="zns", params=zns.webhook_body(an.provider_id))
+        an.refresh_from_db()
+        assert an.status == Message.Status.DELIVERED
