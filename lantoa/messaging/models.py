@@ -213,7 +213,6 @@ class Reminder(models.Model):
 
     class Field(models.TextChoices):
         NEXT_DUE = "next_due_date", _("next payment due")
-        BIRTH = "birth_date", _("date of birth")
         CONSENT = "consent_date", _("consent date")
 
     class Direction(models.TextChoices):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,7 @@ def policy_on(day: dt.date | None = None) -> Policy:
     found = (
         Policy.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
         .first()
     )
     return found or Policy(name="Nghị định 91/2020/NĐ-CP")
