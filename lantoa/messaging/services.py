@@ -3,6 +3,7 @@ replies. Sending itself (fan-out and dispatch) is in `dispatch.py`; every change
 status is one conditional update, so two people or two workers can never both make it."""
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +31,8 @@ from lantoa.messaging.models import (
     ReportLog,
     Template,
 )
+
+logger = logging.getLogger(__name__)
 
 # Replies that mean "stop" (compared without accents, case or punctuation): "TC" (từ chối), "HUY", "STOP".
 OPT_OUT_WORDS = {"TC", "TU CHOI", "HUY", "STOP", "DUNG", "HUY DK", "KHONG NHAN"}
@@ -314,7 +317,12 @@ def report_receive(*, kind: str, params: dict) -> list[ReportLog]:
     and those for messages we do not know; a report never moves a message backwards."""
     gateway = gateway_class(kind)()
     logs = []
-    for report in gateway.parse_report(params):
+    try:
+        reports = gateway.parse_report(params)
+    except Exception:  # a provider's garbage must not become a 500 it retries forever: log it
+        logger.warning("unreadable %s delivery report: %r", kind, params, exc_info=True)
+        reports = []
+    for report in reports:
         logs.append(_apply_report(kind, report, params))
     if not logs:
         logs.append(
@@ -393,7 +401,11 @@ def reach_for_delivered(message_ids) -> int:
 def inbound_receive(*, kind: str, params: dict) -> Inbound | None:
     """A reply: kept; an opt-out word stops messages to the number at once (known to the registry or not)."""
     gateway = gateway_class(kind)()
-    incoming = gateway.parse_incoming(params)
+    try:
+        incoming = gateway.parse_incoming(params)
+    except Exception:
+        logger.warning("unreadable %s incoming message: %r", kind, params, exc_info=True)
+        incoming = None
     if incoming is None:
         Inbound.objects.create(gateway_kind=kind, phone="", text="", action=Inbound.Action.NONE, raw=params)
         return None
