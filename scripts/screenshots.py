@@ -160,6 +160,28 @@ def discover(page, args) -> list[tuple[str, str]]:
     person = first_link(page, r"/people/\d+/")
     if person:
         pages.append(("person", urljoin(base, person)))
+    # SMS and Zalo: the list, the forms, a draft (its recipients preview) and a sent broadcast (its monitor)
+    # if there are any, a person's messages.
+    pages += [
+        ("messaging_list", urljoin(base, "messages/")),
+        ("messaging_new", urljoin(base, "messages/new/")),
+    ]
+    for status, name in (("draft", "messaging_draft"), ("sent", "messaging_sent")):
+        page.goto(urljoin(base, f"messages/?status={status}"))
+        found = first_link(page, r"/messages/\d+/")
+        if found:
+            pages.append((name, urljoin(base, found)))
+        else:
+            print(f"warning: no {status} broadcast found for {name}; skipped", file=sys.stderr)
+    pages += [
+        ("messaging_templates", urljoin(base, "messages/templates/")),
+        ("messaging_template_form", urljoin(base, "messages/templates/new/")),
+        ("messaging_reminders", urljoin(base, "messages/reminders/")),
+        ("messaging_optouts", urljoin(base, "messages/opt-outs/")),
+    ]
+    if person:
+        person_pk = re.search(r"/people/(\d+)/", person).group(1)
+        pages.append(("messaging_person", urljoin(base, f"messages/person/{person_pk}/")))
     pages += [
         ("people_duplicates", urljoin(base, "people/duplicates/")),
         ("people_imports", urljoin(base, "people/import/")),

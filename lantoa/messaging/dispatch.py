@@ -21,6 +21,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lantoa.audience.models import Person
@@ -292,8 +293,26 @@ def claim(token: str, batch: int, now: dt.datetime | None = None) -> list[Messag
     return list(
         Message.objects.filter(id__in=ids, lease_token=token, status=Message.Status.QUEUED)
         .select_related("gateway", "template")
+        .only(*_SEND_FIELDS)
         .order_by("id")
     )
+
+
+# What sending reads of a message (a narrow read: claiming is on the path of every batch).
+_SEND_FIELDS = (
+    "id",
+    "person_id",
+    "reminder_id",
+    "anchor_date",
+    "phone",
+    "text",
+    "params",
+    "unicode",
+    "channel",
+    "attempts",
+    "gateway",
+    "template__zns_template_id",
+)
 
 
 def reserve(gateway: GatewayConfig, count: int) -> dt.datetime:
@@ -467,10 +486,11 @@ def _record_sent(sent, delivered) -> None:
             status=status,
             lease_token="",
             lease_until=None,
+            sent_at=Coalesce("sent_at", Value(now)),
             delivered_at=now if status == Message.Status.DELIVERED else None,
             finished_at=now if status == Message.Status.DELIVERED else None,
         )
-        Message.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now)
+        # A report that came first already moved the message on (and set sent_at): left as it is.
         if with_ids:
             Message.objects.filter(pk__in=[pk for pk, _ in with_ids]).update(
                 provider_id=Case(*[When(pk=pk, then=Value(pid)) for pk, pid in with_ids], default=F("provider_id"))
@@ -479,7 +499,7 @@ def _record_sent(sent, delivered) -> None:
             reach_for_delivered(pks)
 
 
-def dispatch(*, max_seconds: float = 50, batch: int = 50) -> dict:
+def dispatch(*, max_seconds: float = 50, batch: int = 200) -> dict:
     """Send due messages until none is left or time is up (then the scheduler's next run goes on)."""
     token = uuid.uuid4().hex
     deadline = time.monotonic() + max_seconds

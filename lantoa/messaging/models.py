@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantoa.audience.models import Person, Segment
 from lantoa.core.models import Dated
@@ -160,7 +161,7 @@ class Broadcast(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("messaging", "title"), max_length=200)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="broadcasts")
     template = models.ForeignKey(Template, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+")
     segment = models.ForeignKey(Segment, verbose_name=_("recipients"), on_delete=models.PROTECT, related_name="+")
@@ -193,8 +194,8 @@ class Broadcast(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("broadcast")
-        verbose_name_plural = _("broadcasts")
+        verbose_name = pgettext_lazy("messaging", "broadcast")
+        verbose_name_plural = pgettext_lazy("messaging", "broadcasts")
         indexes = [models.Index(fields=["status", "scheduled_at"])]
 
     def __str__(self):

@@ -258,7 +258,7 @@ def _text_facts(body: str, accent_free: bool, unit) -> dict:
         "sample": sent,
         "parts": parts,
         "cost": parts.parts * gateway.cost_per_part,
-        "plain": mtext.accent_free(body),
+        "plain": plain,
         "plain_parts": plain_parts,
         "plain_cost": plain_parts.parts * gateway.cost_per_part,
         "gateway": gateway,
