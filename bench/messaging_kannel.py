@@ -9,7 +9,7 @@ same parameters, for the same messages (the floor), in the same run.
 
 Set-up (not timed): the database of bench/messaging_fanout.py (N people with consent, a segment, a
 template with {ho_ten}, an approved broadcast — the text is 2 SMS parts in UCS-2), rules without quiet
-hours, the Kannel gateway as the default one (no rate limit, batch 50 — dispatch's default), then
+hours, the Kannel gateway as the default one (no rate limit, batch 200 — dispatch's default), then
 `dispatch.fanout`.
 
 - **app**: every message QUEUED again (sent_at, attempts and lease cleared), then `dispatch.dispatch()`
@@ -92,7 +92,7 @@ def main() -> int:
     parser.add_argument("--database", required=True, help="SQLite file path, or postgres://… URL")
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2, help="rounds; each runs both phases, order alternating")
-    parser.add_argument("--batch", type=int, default=50, help="dispatch's batch (its default: 50)")
+    parser.add_argument("--batch", type=int, default=200, help="dispatch's batch (its default: 200)")
     parser.add_argument("--reports", action="store_true", help="send a dlr-url (to a recording server) in both")
     parser.add_argument("--workdir", default="")
     parser.add_argument("--json", default="")

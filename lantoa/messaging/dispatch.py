@@ -278,15 +278,11 @@ def _due(now):
 def claim(token: str, batch: int, now: dt.datetime | None = None) -> list[Message]:
     """Take up to `batch` due messages of one gateway for this worker (none when another took them)."""
     now = now or timezone.now()
-    first = _due(now).order_by("not_before", "id").values("gateway_id").first()
-    if first is None:
+    rows = list(_due(now).order_by("not_before", "id").values_list("id", "gateway_id")[:batch])
+    if not rows:
         return []
-    ids = list(
-        _due(now)
-        .filter(gateway_id=first["gateway_id"])
-        .order_by("not_before", "id")
-        .values_list("id", flat=True)[:batch]
-    )
+    gateway_id = rows[0][1]
+    ids = [pk for pk, gw in rows if gw == gateway_id]
     lease = now + dt.timedelta(seconds=lease_seconds())
     # The conditions are checked again by the UPDATE itself: a row another worker leased meanwhile is skipped.
     _due(now).filter(id__in=ids).update(lease_token=token, lease_until=lease)
@@ -427,15 +423,16 @@ def send_batch(messages: list[Message], token: str, *, policy=None) -> dict:
         counts["skipped"] = len(messages) - len(ids)
         messages = [m for m in messages if m.pk in ids]
     start = reserve(config, len(messages))
-    hook = hook_url(config, "report")
     interval = 1 / config.rate_per_second if config.rate_per_second else 0
-    sent, delivered = [], []
-    for i, m in enumerate(messages):
-        if interval:
-            wait = (start + dt.timedelta(seconds=i * interval) - timezone.now()).total_seconds()
-            if wait > 0:
-                time.sleep(wait)
-        out = gateways.OutgoingMessage(
+    if interval and start > now:
+        # Other workers booked the gateway first: hold the batch until our slot has passed, or the reaper
+        # would hand messages we are about to send to someone else.
+        Message.objects.filter(
+            pk__in=[m.pk for m in messages], lease_token=token, status=Message.Status.SENDING
+        ).update(lease_until=start + dt.timedelta(seconds=lease_seconds() + len(messages) * interval))
+    hook = hook_url(config, "report")
+    outs = [
+        gateways.OutgoingMessage(
             message_id=m.pk,
             phone=m.phone,
             text=m.text,
@@ -444,9 +441,26 @@ def send_batch(messages: list[Message], token: str, *, policy=None) -> dict:
             params=m.params or {},
             report_url=gateway.report_url(hook, m.pk) if hook else "",
         )
+        for m in messages
+    ]
+
+    pace = {"next": start}
+
+    def one(i: int):
+        if interval:  # the shared rate limit; after a slow answer, no burst to catch up
+            wait = (pace["next"] - timezone.now()).total_seconds()
+            if wait > 0:
+                time.sleep(wait)
+            pace["next"] = max(pace["next"], timezone.now()) + dt.timedelta(seconds=interval)
         try:
-            result = gateway.send(out)
+            return gateway.send(outs[i]), None
         except gateways.GatewayError as exc:
+            return None, exc
+
+    outcomes = [one(i) for i in range(len(outs))]
+    sent, delivered = [], []
+    for m, (result, exc) in zip(messages, outcomes, strict=True):
+        if exc is not None:
             attempts = m.attempts + 1
             if exc.transient and attempts < config.max_attempts:
                 Message.objects.filter(pk=m.pk, status=Message.Status.SENDING).update(

@@ -311,7 +311,7 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [
-            models.Index(fields=["status", "gateway", "not_before"]),
+            models.Index(fields=["status", "not_before"]),
             models.Index(fields=["phone", "sent_at"]),
             models.Index(fields=["broadcast", "status"]),
         ]

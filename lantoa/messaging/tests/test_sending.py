@@ -34,7 +34,7 @@ def test_a_large_broadcast_needs_a_second_person(
     make_person("Hồ Văn Phúc", "+84912000005", groups=farmers[0].groups.values_list("code", flat=True))
     make_person("Đỗ Thị Giang", "+84912000006", groups=farmers[0].groups.values_list("code", flat=True))
     assert audience(draft, policy=any_hour).recipients == 5  # over the threshold of 3
-    with pytest.raises(ValidationError, match="other than its author"):
+    with pytest.raises(ValidationError, match="người khác"):
         services.broadcast_approve(actor=author, broadcast=draft)
     draft.refresh_from_db()
     assert draft.status == Broadcast.Status.DRAFT
