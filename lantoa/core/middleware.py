@@ -24,7 +24,15 @@ class NFCInputMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            request.POST = _nfc_querydict(request.POST)
+            # Lazily, when the view first reads POST: reading it here would parse a whole upload before an
+            # upload view can put its size limit in place (a 200 MB file would be spooled, then refused).
+            load = request._load_post_and_files
+
+            def load_nfc():
+                load()
+                request._post = _nfc_querydict(request._post)
+
+            request._load_post_and_files = load_nfc
         return self.get_response(request)
 
 

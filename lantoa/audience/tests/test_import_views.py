@@ -119,6 +119,18 @@ def test_a_huge_upload_gets_a_message_not_a_500(client, officer_long_khanh_a, mo
     assert not ImportJob.objects.exists()
 
 
+def test_a_huge_upload_is_not_parsed_by_any_middleware_first(client, officer_long_khanh_a, monkeypatch):
+    from django.http.multipartparser import MultiPartParser
+
+    client.force_login(officer_long_khanh_a)
+    monkeypatch.setattr(engine, "MAX_UPLOAD_BYTES", 64 * 1024)
+    parsed = []
+    original = MultiPartParser.parse
+    monkeypatch.setattr(MultiPartParser, "parse", lambda self: parsed.append(1) or original(self))
+    response = upload(client, b"Ho va ten\n" + b"Nguyen Van A\n" * 200_000, "lon.csv")
+    assert response.status_code == 413 and parsed == []
+
+
 def test_the_stream_guard_stops_a_body_without_a_length(rf, officer_long_khanh_a, monkeypatch):
     from lantoa.audience.imports.views import LimitedUploadHandler
 
