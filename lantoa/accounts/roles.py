@@ -30,6 +30,8 @@ PLAN_EDITORS = {Role.COORDINATOR, Role.ADMIN}
 ORG_EDITORS = {Role.COORDINATOR, Role.ADMIN}
 # Roles that may compose, approve and send messages (SMS, Zalo) to people of their scope.
 MESSAGE_SENDERS = {Role.COORDINATOR, Role.INSURANCE, Role.CULTURE, Role.UNIT_OFFICER, Role.COMMUNE_OFFICER, Role.ADMIN}
+# Roles that may review (approve or reject) content of the library; never their own (R3.2).
+CONTENT_REVIEWERS = {Role.COORDINATOR, Role.INSURANCE, Role.CULTURE, Role.ADMIN}
 # Roles that may see personal data (phone, CCCD) of people outside their own unit.
 PERSONAL_DATA_READERS = {Role.COORDINATOR, Role.ADMIN, Role.INSURANCE}
 

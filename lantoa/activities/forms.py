@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.activities.kinds import Kind, default_channel
 from lantoa.activities.models import Activity, Campaign, CampaignTarget
+from lantoa.content.forms import ContentUsedField
 from lantoa.core.forms import VNDateField, vn_date_formfield
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
@@ -33,6 +34,7 @@ class ActivityForm(forms.ModelForm):
             "channel",
             "end_date",
             "topics",
+            "content_used",
             "co_organisers",
             "estimated_reach",
             "materials",
@@ -46,13 +48,16 @@ class ActivityForm(forms.ModelForm):
             "interactions",
             "note",
         ]
+        field_classes = {"content_used": ContentUsedField}
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, areas=None, units=None, campaigns=None, **kwargs):
+    def __init__(self, *args, areas=None, units=None, campaigns=None, content=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if content is not None:  # approved library items the user may pick (lantoa.content.forms)
+            self.fields["content_used"].queryset = content
         self.fields["area"] = AreaChoiceField(
             label=_("Place (commune or hamlet)"), queryset=areas if areas is not None else Area.objects.none()
         )

@@ -102,6 +102,9 @@ class Activity(models.Model):
         related_name="activities",
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="activities")
+    content_used = models.ManyToManyField(
+        "content.ContentItem", verbose_name=_("content used"), blank=True, related_name="activities"
+    )
     participants = models.PositiveIntegerField(_("people present"), default=0, editable=False)
     estimated_reach = models.PositiveIntegerField(
         _("estimated reach"),

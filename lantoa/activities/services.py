@@ -115,8 +115,11 @@ def _validate(actor, activity: Activity, audiences: list[AudienceRow]) -> None:
 
 
 @transaction.atomic
-def activity_save(*, actor, activity: Activity, audiences: list[AudienceRow], topics=(), co_organisers=()) -> Activity:
-    """Create or edit an activity with its audiences, topics and co-organisers."""
+def activity_save(
+    *, actor, activity: Activity, audiences: list[AudienceRow], topics=(), co_organisers=(), content_used=None
+) -> Activity:
+    """Create or edit an activity with its audiences, topics and co-organisers (and the library content
+    it used; None keeps it)."""
     if not nfc(activity.title):
         with translation.override(settings.LANGUAGE_CODE):  # stored text is in the office's language
             activity.title = str(activity.get_kind_display())
@@ -140,6 +143,8 @@ def activity_save(*, actor, activity: Activity, audiences: list[AudienceRow], to
     )
     activity.topics.set(topics)
     activity.co_organisers.set([u for u in co_organisers if u.pk != activity.organiser_id])
+    if content_used is not None:
+        activity.content_used.set(content_used)
     after_groups = {r.group.name: r.headcount for r in audiences if r.headcount}
     if not creating and before_groups != after_groups:
         audit_log(

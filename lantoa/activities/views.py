@@ -13,6 +13,7 @@ from lantoa.activities import selectors, services
 from lantoa.activities.forms import ActivityFilterForm, ActivityForm, CampaignForm, EvidenceForm
 from lantoa.activities.kinds import Kind
 from lantoa.activities.models import Activity, Campaign
+from lantoa.content.forms import usable_content_for
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
@@ -125,6 +126,7 @@ def _activity_form(request, instance):
         campaigns=selectors.campaign_list(user=request.user).filter(
             end_date__gte=clock.today().replace(year=clock.today().year - 1)
         ),
+        content=usable_content_for(request.user, instance),
     )
 
 
@@ -145,6 +147,7 @@ def activity_edit(request, pk=None):
                 audiences=form.audiences(),
                 topics=form.cleaned_data["topics"],
                 co_organisers=form.cleaned_data["co_organisers"],
+                content_used=form.cleaned_data.get("content_used"),
             )
             if evidence_form is not None and request.FILES.get("file"):
                 services.evidence_add(actor=request.user, activity=activity, upload=request.FILES["file"])

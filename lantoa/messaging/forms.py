@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.content.models import ContentItem
 from lantoa.core.forms import vn_date_formfield
 from lantoa.messaging.models import Broadcast, OptOut, Reminder, Template
 from lantoa.taxonomy.models import Topic
@@ -15,13 +16,16 @@ class TemplateForm(forms.ModelForm):
 
     class Meta:
         model = Template
-        fields = ["name", "unit", "channel", "body", "accent_free", "zns_template_id", "topics"]
+        fields = ["name", "unit", "channel", "body", "accent_free", "zns_template_id", "topics", "content"]
         formfield_callback = vn_date_formfield
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, content=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # The library's approved SMS templates this one reuses (lantoa.content.forms.usable_content_for).
+        self.fields["content"].queryset = content if content is not None else ContentItem.objects.none()
+        self.fields["content"].help_text = _("The approved SMS template of the content library this text comes from.")
         self.fields["body"].help_text = _(
             "Fields: {ho_ten} full name, {ten} given name, {ngay_den_han} next due date, {so_tien} amount due, "
             "{so_bhxh} BHXH number, {xa} commune, {don_vi} your unit, {ngay_sinh} date of birth."

@@ -122,6 +122,15 @@ class Template(models.Model):
         _("Zalo ZNS template id"), max_length=40, blank=True, help_text=_("The template approved by Zalo.")
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="message_templates")
+    # The library's SMS template this message reuses (R3): its review status shows on both sides.
+    content = models.ForeignKey(
+        "content.ContentItem",
+        verbose_name=_("content library item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="message_templates",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

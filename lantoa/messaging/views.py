@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from lantoa.accounts.roles import MESSAGE_SENDERS, has_role
 from lantoa.audience.selectors import mask_id, may_see_personal, person_get, segment_list
+from lantoa.content.models import ContentItem
+from lantoa.content.selectors import usable_content
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.sheets import SheetError, read_table
@@ -280,7 +282,7 @@ def text_check(request):
 
 @login_required
 def template_list(request):
-    qs = selectors.template_list(user=request.user).prefetch_related("topics")
+    qs = selectors.template_list(user=request.user).select_related("content").prefetch_related("topics")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(body__icontains=q))
@@ -301,6 +303,7 @@ def template_edit(request, pk=None):
         instance=template,
         initial={} if template.pk else {"unit": user_unit(request.user)},
         units=_units(request.user),
+        content=usable_content(user=request.user, kinds=[ContentItem.Kind.SMS], keep=[template.content_id]),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.content.forms import ContentUsedField
 from lantoa.core.forms import VNDateField, vn_date_formfield
 from lantoa.core.text import format_date
 from lantoa.geo.models import Area
@@ -65,17 +66,20 @@ class BroadcastForm(forms.ModelForm):
             "topics",
             "voluntary_bhxh",
             "unit",
+            "content_used",
             "note",
         ]
-        field_classes = {"commune": AreaChoiceField, "topics": TopicChoiceField}
+        field_classes = {"commune": AreaChoiceField, "topics": TopicChoiceField, "content_used": ContentUsedField}
         widgets = {
             "aired_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": MAX_DURATION, "inputmode": "numeric"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, areas, units, **kwargs):
+    def __init__(self, *args, areas, units, content=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if content is not None:  # approved library items, radio scripts first (lantoa.content.forms)
+            self.fields["content_used"].queryset = content
         self.fields["commune"].queryset = areas.order_by(CURRENT_FIRST, "level", "search_key")
         self.fields["unit"].queryset = units.order_by(CURRENT_FIRST, "search_key")
         topics = Topic.objects.filter(active=True)

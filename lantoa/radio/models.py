@@ -38,6 +38,9 @@ class Broadcast(models.Model):
     )
     title = models.CharField(_("broadcast content"), max_length=255)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="radio_broadcasts")
+    content_used = models.ManyToManyField(
+        "content.ContentItem", verbose_name=_("content used"), blank=True, related_name="radio_broadcasts"
+    )
     voluntary_bhxh = models.BooleanField(
         _("about voluntary BHXH"),
         default=False,  # ticked by the entry form and the service when a chosen topic is about it

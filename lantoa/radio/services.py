@@ -58,7 +58,7 @@ def _check_writer(actor, *areas: Area | None, unit=None) -> dict:
 
 
 @transaction.atomic
-def broadcast_save(*, actor, broadcast: Broadcast, topics=None) -> Broadcast:
+def broadcast_save(*, actor, broadcast: Broadcast, topics=None, content_used=None) -> Broadcast:
     """Record a broadcast, or save a correction to one.
 
     `topics` replaces the broadcast's topics (None keeps them). `broadcast.voluntary_bhxh = None` means
@@ -129,6 +129,8 @@ def broadcast_save(*, actor, broadcast: Broadcast, topics=None) -> Broadcast:
         # The same form sent twice at the same moment: the second one meets the unique index.
         raise ValidationError({"title": [str(DUPLICATE_MESSAGE)]}) from None
     broadcast.topics.set(topics)
+    if content_used is not None:  # the library items aired (None keeps them)
+        broadcast.content_used.set(content_used)
     after = _state(broadcast, topics)
     if creating:
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=broadcast, after=after, verb="broadcast_save")

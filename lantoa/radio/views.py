@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lantoa.content.forms import usable_content_for
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
@@ -101,13 +102,17 @@ def _broadcast_form(request, broadcast: Broadcast, *, initial=None):
         initial=initial,
         areas=selectors.writable_areas(user=request.user),
         units=selectors.writable_units(user=request.user),
+        content=usable_content_for(request.user, broadcast),
     )
 
 
 def _save(request, form):
     try:
         return services.broadcast_save(
-            actor=request.user, broadcast=form.save(commit=False), topics=form.cleaned_data["topics"]
+            actor=request.user,
+            broadcast=form.save(commit=False),
+            topics=form.cleaned_data["topics"],
+            content_used=form.cleaned_data.get("content_used"),
         )
     except ValidationError as exc:
         apply_validation_error(form, exc)
