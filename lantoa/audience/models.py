@@ -382,6 +382,7 @@ class ImportJob(models.Model):
         ATTENDANCE = "attendance", _("Attendance (people reached by an activity)")
         ACTIVITIES = "activities", _("Activities")
         RADIO = "radio", _("Radio log")
+        TEAM = "team", _("Communication team")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
