@@ -1,5 +1,6 @@
 """Lan Tỏa settings: one file, every value from the environment with a safe development default."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -32,9 +33,12 @@ INSTALLED_APPS = [
     "lantoa.orgs",
     "lantoa.plans",
     "lantoa.taxonomy",
+    "lantoa.content",
     "lantoa.activities",
     "lantoa.radio",
     "lantoa.audience",
+    "lantoa.team",
+    "lantoa.coordination",
     "lantoa.messaging",
     "lantoa.demo",
 ]
@@ -145,6 +149,15 @@ MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 120, minimum=1)
 MESSAGING_REPORT_GRACE = env_int("MESSAGING_REPORT_GRACE", 600, minimum=0)
 MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 30, minimum=1)
 MESSAGING_DISPATCH_SECONDS = env_int("MESSAGING_DISPATCH_SECONDS", 50, minimum=1)
+
+# Largest file accepted in the content library (MB).
+CONTENT_MAX_UPLOAD_MB = env_int("CONTENT_MAX_UPLOAD_MB", 50, minimum=1)
+# Units' yearly communication plans are due by this day ("dd/mm"); units without one get a reminder after it.
+COORDINATION_PLAN_DUE = env_str("COORDINATION_PLAN_DUE", "31/01")
+try:
+    dt.date(2024, int(COORDINATION_PLAN_DUE.split("/")[1]), int(COORDINATION_PLAN_DUE.split("/")[0]))
+except (ValueError, IndexError):
+    raise ImproperlyConfigured(f"COORDINATION_PLAN_DUE={COORDINATION_PLAN_DUE!r}: expected a day as dd/mm") from None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -18,5 +18,8 @@ urlpatterns = [
     path("radio/", include("lantoa.radio.urls")),
     path("people/", include("lantoa.audience.urls")),
     path("messages/", include("lantoa.messaging.urls")),
+    path("content/", include("lantoa.content.urls")),
+    path("team/", include("lantoa.team.urls")),
+    path("coordination/", include("lantoa.coordination.urls")),
     path("", include("lantoa.core.urls")),
 ]

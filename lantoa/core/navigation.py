@@ -22,20 +22,9 @@ SECTIONS = [
     Section("campaigns", _("Campaigns"), "activities:campaigns"),
     Section("audience", _("People and employers"), "audience:list"),
     Section("messaging", _("SMS and Zalo"), "messaging:list"),
-    Section(
-        "content",
-        _("Content library"),
-        "core:section",
-        _("Articles, leaflets, radio scripts and videos, reviewed before use."),
-        "R3",
-    ),
-    Section(
-        "team",
-        _("Team and training"),
-        "core:section",
-        _("Collaborators, collection agents and reporters; training classes and attendance."),
-        "R7",
-    ),
+    Section("content", _("Content library"), "content:list"),
+    Section("team", _("Team and training"), "team:list"),
+    Section("coordination", _("Coordination and direction"), "coordination:list"),
     Section(
         "feedback",
         _("Feedback and public opinion"),

@@ -3,6 +3,7 @@ missed targets. Every record is marked demo and removable; nothing real is touch
 
 import datetime as dt
 import random
+from importlib import import_module
 
 from django.apps import apps
 from django.db import transaction
@@ -254,10 +255,15 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 
         extra["broadcasts"] = broadcasts_demo_load(seed=seed)
     extra.update(_audience_load(seed=seed, people=people))
-    if apps.is_installed("lantoa.messaging"):
-        from lantoa.messaging.demo import messaging_demo_load
-
-        extra.update(messaging_demo_load(seed=seed))
+    # After the registry: they build on its people and staff lists, and on the demo activities.
+    for app, module, loader in (
+        ("lantoa.team", "lantoa.team.demo", "team_demo_load"),
+        ("lantoa.coordination", "lantoa.coordination.demo", "coordination_demo_load"),
+        ("lantoa.messaging", "lantoa.messaging.demo", "messaging_demo_load"),
+        ("lantoa.content", "lantoa.content.demo", "content_demo_load"),  # links radio, activities, SMS
+    ):
+        if apps.is_installed(app):
+            extra.update(getattr(import_module(module), loader)(seed=seed))
     AuditLog.objects.create(
         actor=None,
         actor_name="system",
@@ -275,10 +281,15 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 @transaction.atomic
 def demo_remove(*, actor) -> dict:
     counts = {}
-    if apps.is_installed("lantoa.messaging"):
-        from lantoa.messaging.demo import messaging_demo_remove
-
-        counts.update(messaging_demo_remove())
+    # Before the registry and the activities: their records point to demo people and activities.
+    for app, module, remover in (
+        ("lantoa.messaging", "lantoa.messaging.demo", "messaging_demo_remove"),
+        ("lantoa.coordination", "lantoa.coordination.demo", "coordination_demo_remove"),
+        ("lantoa.team", "lantoa.team.demo", "team_demo_remove"),
+        ("lantoa.content", "lantoa.content.demo", "content_demo_remove"),
+    ):
+        if apps.is_installed(app):
+            counts.update(getattr(import_module(module), remover)())
     if apps.is_installed("lantoa.audience"):
         from lantoa.audience.demo import audience_demo_remove
 
