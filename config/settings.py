@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lantoa.audience",
     "lantoa.team",
     "lantoa.coordination",
+    "lantoa.budget",
     "lantoa.messaging",
     "lantoa.demo",
 ]

@@ -21,5 +21,6 @@ urlpatterns = [
     path("content/", include("lantoa.content.urls")),
     path("team/", include("lantoa.team.urls")),
     path("coordination/", include("lantoa.coordination.urls")),
+    path("budget/", include("lantoa.budget.urls")),
     path("", include("lantoa.core.urls")),
 ]

@@ -32,13 +32,7 @@ SECTIONS = [
         _("Questions and petitions from citizens, and monitoring of press and social media."),
         "R6",
     ),
-    Section(
-        "budget",
-        _("Budget"),
-        "core:section",
-        _("Estimates and spending per unit and year, checked by the finance office."),
-        "R8",
-    ),
+    Section("budget", _("Budget"), "budget:list"),
     Section(
         "reports",
         _("Reports"),

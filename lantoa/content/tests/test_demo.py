@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_library_gives_t5_figures_and_is_removable(default_data, coordinator):
-    demo_load(actor=None, people=300)
-    result = content_demo_load(seed=2022)
+    result = demo_load(actor=None, people=300)  # the demo loads the library after radio and messaging
     assert result["content_items"] == 12 and result["content_links"] > 500
     assert content_demo_load(seed=2022)["content_items"] == 0  # once only
     assert ContentItem.objects.filter(is_demo=True, status="approved").count() == 12

@@ -10,8 +10,7 @@ from lantoa.team.models import TeamMember, TrainingAttendance
 
 
 def test_demo_t1_figures_and_removal(default_data, coordinator):
-    demo_load(actor=None, people=600)
-    result = team_demo_load(seed=2022)
+    result = demo_load(actor=None, people=600)  # the demo loads the team after the registry
     assert result["team_members"] > 50 and result["training_attendance"] > 50
     assert team_demo_load(seed=2022)["already"]
     assert not TeamMember.objects.filter(is_demo=False).exists()
