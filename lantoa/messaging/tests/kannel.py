@@ -161,13 +161,22 @@ def parse_fakesmsc_log(text: str) -> list[FakeSms]:
             key = (sender, receiver, ref, total)
             group = groups.get(key)
             if group is None or seq in group["chunks"]:  # a reused reference starts a new message
-                group = {"sender": sender, "receiver": receiver, "kind": "udh", "chunks": {}, "ucs2": ucs2}
+                group = {
+                    "sender": sender,
+                    "receiver": receiver,
+                    "kind": "udh",
+                    "chunks": {},
+                    "ucs2": ucs2,
+                    "total": total,
+                }
                 groups[key] = group
                 out.append(group)
             group["chunks"][seq] = data
     result = []
     for item in out:
         if "chunks" in item:
+            if len(item["chunks"]) < item["total"]:
+                continue  # its other parts are still on their way: not a message yet
             data = b"".join(item["chunks"][seq] for seq in sorted(item["chunks"]))
             text_ = data.decode("utf-16-be", "replace") if item["ucs2"] else _guess(data)
             result.append(FakeSms(item["sender"], item["receiver"], text_, "udh", len(item["chunks"])))
