@@ -4,6 +4,9 @@
 #   gettext             msgfmt/xgettext for compilemessages and makemessages
 #   fonts-noto-core     Vietnamese glyphs in the browser (screenshots, layout)
 #   fonts-dejavu-core   fallback fonts
+#   libreoffice-writer-nogui  `libreoffice --headless --convert-to pdf`: reports' DOCX -> PDF (the product
+#                       and the tests; Writer without the GUI: ~50 packages, ~86 MB download, ~264 MB)
+#   poppler-utils       pdftotext: the tests read the PDF of a report back
 #   kannel              bearerbox and smsbox: the SMS gateway tests run a real Kannel on loopback
 #   kannel-extras       /usr/lib/kannel/test/fakesmsc, the fake SMSC those tests talk to
 #                       (no Kannel service is started: the tests start and stop their own)
@@ -13,7 +16,7 @@
 # Not root: print what to install and exit 1.
 set -euo pipefail
 
-packages=(chromium gettext fonts-noto-core fonts-dejavu-core kannel kannel-extras)
+packages=(chromium gettext fonts-noto-core fonts-dejavu-core libreoffice-writer-nogui poppler-utils kannel kannel-extras)
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
@@ -25,7 +28,7 @@ have_pg_binaries() {
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "system-deps: this is not a Debian-like system (no dpkg-query)." >&2
-    echo "system-deps: install by hand: Chromium, gettext, Noto and DejaVu fonts, Kannel (with fakesmsc), PostgreSQL server binaries." >&2
+    echo "system-deps: install by hand: Chromium, gettext, Noto and DejaVu fonts, LibreOffice Writer, poppler-utils, Kannel (with fakesmsc), PostgreSQL server binaries." >&2
     exit 1
 fi
 
