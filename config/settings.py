@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lantoa.team",
     "lantoa.coordination",
     "lantoa.budget",
+    "lantoa.documents",
     "lantoa.messaging",
     "lantoa.demo",
 ]

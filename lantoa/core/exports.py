@@ -38,25 +38,34 @@ def table_response(fmt: str, filename: str, headers: list[str], rows, title: str
         response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
-    wb = Workbook()
-    ws = wb.active
-    ws.title = (title or "Danh sach")[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    widths = [len(str(h)) for h in headers]
-    for row in rows:
-        ws.append(list(row))
-        for cell, value in zip(ws[ws.max_row], row, strict=False):
-            if isinstance(value, str) and value.startswith("="):
-                cell.value, cell.data_type = value, "s"  # a string, never a formula
-        for i, value in enumerate(row):
-            widths[i] = min(60, max(widths[i], len(str(value or ""))))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width + 2
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    data = xlsx_workbook([(title or "Danh sach", headers, rows)])
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def xlsx_workbook(sheets) -> bytes:
+    """An XLSX file of one or more (title, headers, rows) sheets: bold header row, fitted widths, frozen
+    header; text that looks like a formula stays text. What list exports and report tables both use."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet((title or "Danh sach")[:31])
+        ws.append(list(headers))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) for h in headers]
+        for row in rows:
+            ws.append(list(row))
+            for cell, value in zip(ws[ws.max_row], row, strict=False):
+                if isinstance(value, str) and value.startswith("="):
+                    cell.value, cell.data_type = value, "s"  # a string, never a formula
+            for i, value in enumerate(row):
+                if i < len(widths):
+                    widths[i] = min(60, max(widths[i], len(str(value or ""))))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width + 2
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
