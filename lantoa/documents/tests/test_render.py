@@ -159,12 +159,12 @@ def test_pdf_has_the_vietnamese_headings_and_figures(libreoffice, tmp_path):
 
 
 def test_pdf_of_something_that_is_not_a_docx_is_a_clear_error(libreoffice):
-    with pytest.raises(DocumentError, match="not a DOCX"):
+    with pytest.raises(DocumentError, match="không phải là tệp DOCX"):
         docx_to_pdf(b"")
-    with pytest.raises(DocumentError, match="LibreOffice could not"):
+    with pytest.raises(DocumentError, match="LibreOffice không chuyển được"):
         docx_to_pdf(b"PK\x03\x04 a broken archive")
 
 
 def test_pdf_timeout_is_a_clear_error(libreoffice):
-    with pytest.raises(DocumentError, match="longer than"):
+    with pytest.raises(DocumentError, match="quá 0 giây"):
         docx_to_pdf(render_docx(default_template(), context()), timeout=0.01)
