@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lantoa.budget",
     "lantoa.documents",
     "lantoa.messaging",
+    "lantoa.reports",
     "lantoa.demo",
 ]
 
@@ -156,6 +157,8 @@ MESSAGING_DISPATCH_SECONDS = env_int("MESSAGING_DISPATCH_SECONDS", 50, minimum=1
 CONTENT_MAX_UPLOAD_MB = env_int("CONTENT_MAX_UPLOAD_MB", 50, minimum=1)
 # Units' yearly communication plans are due by this day ("dd/mm"); units without one get a reminder after it.
 COORDINATION_PLAN_DUE = env_str("COORDINATION_PLAN_DUE", "31/01")
+# Units' annual reports are due by this day of the year they cover ("dd/mm"); reminders after it.
+REPORTS_DUE = env_str("REPORTS_DUE", "15/12")
 try:
     dt.date(2024, int(COORDINATION_PLAN_DUE.split("/")[1]), int(COORDINATION_PLAN_DUE.split("/")[0]))
 except (ValueError, IndexError):

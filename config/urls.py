@@ -22,5 +22,7 @@ urlpatterns = [
     path("team/", include("lantoa.team.urls")),
     path("coordination/", include("lantoa.coordination.urls")),
     path("budget/", include("lantoa.budget.urls")),
+    path("documents/", include("lantoa.documents.urls")),
+    path("reports/", include("lantoa.reports.urls")),
     path("", include("lantoa.core.urls")),
 ]

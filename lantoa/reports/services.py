@@ -1,0 +1,364 @@
+"""Writing reports: create, edit the narrative, submit (freezing the figures), return with comments on
+sections, accept; request a document of the library. Every write is audited; every status change is a
+conditional update, so a double click or two coordinators at once cannot move a report twice."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantoa.accounts.roles import READ_ONLY, Role, has_role
+from lantoa.core import clock
+from lantoa.core.models import AuditLog, valid_on
+from lantoa.core.services import audit_log, snapshot
+from lantoa.core.text import format_date, nfc
+from lantoa.documents.models import ReportKind
+from lantoa.orgs.access import scope_for
+from lantoa.orgs.models import Membership, Unit
+
+from . import figures as f
+from .models import NARRATIVE, Report, ReportComment, ReportFile, ReportReminder
+
+logger = logging.getLogger(__name__)
+
+DECIDERS = {Role.COORDINATOR, Role.ADMIN}
+# Who may write each kind of report besides the unit's own members: the district-wide ones are the
+# labour office's (coordinator) and the insurance office's.
+KIND_UNIT = {
+    ReportKind.DISTRICT: Unit.Kind.LABOUR_OFFICE,
+    ReportKind.FINAL_EVALUATION: Unit.Kind.LABOUR_OFFICE,
+    ReportKind.INSURANCE_PROVINCE: Unit.Kind.INSURANCE_OFFICE,
+}
+TEXT_FIELDS = ("doc_number", "results", "shortcomings", "proposals", "signer_position", "signer_name", "recipients")
+DEFAULT_RECIPIENTS = {
+    ReportKind.UNIT_ANNUAL: "UBND huyện (qua Phòng LĐ-TB&XH)\nLưu: VT",
+    ReportKind.DISTRICT: "UBND huyện\nBHXH tỉnh Đồng Tháp\nCác cơ quan, đơn vị thành viên\nLưu: VT",
+    ReportKind.INSURANCE_PROVINCE: "BHXH tỉnh Đồng Tháp\nUBND huyện\nLưu: VT",
+    ReportKind.FINAL_EVALUATION: "UBND huyện\nBHXH tỉnh Đồng Tháp\nCác cơ quan, đơn vị thành viên\nLưu: VT",
+}
+
+
+class _Errors(dict):
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
+def may_write(user, report_or_unit) -> bool:
+    """Members of the report's unit (or the units above it), and the coordinator and administrator."""
+    unit = report_or_unit.unit if isinstance(report_or_unit, Report) else report_or_unit
+    if user is None:
+        return True
+    if has_role(user, READ_ONLY):
+        return False
+    if has_role(user, DECIDERS):
+        return True
+    return unit.pk in scope_for(user).unit_ids
+
+
+def may_decide(user, report: Report) -> bool:
+    return report.may_decide and (user is None or has_role(user, DECIDERS))
+
+
+def _check_writer(actor, unit, errors: _Errors, field: str = "unit") -> None:
+    if not may_write(actor, unit):
+        errors.add(field, _("You may only write the reports of your own unit."))
+
+
+def _audit(actor, report: Report, before: dict | None, verb: str, note: str = "", action=AuditLog.Action.UPDATE):
+    audit_log(actor=actor, action=action, obj=report, before=before, after=snapshot(report), verb=verb, note=note)
+
+
+@transaction.atomic
+def report_create(*, actor, plan, unit, year: int, kind: str = ReportKind.UNIT_ANNUAL) -> Report:
+    errors = _Errors()
+    if kind not in ReportKind.values:
+        errors.add("kind", _("Choose a kind of report."))
+    if kind == ReportKind.FINAL_EVALUATION:
+        year = plan.end_year
+    if not plan.start_year <= int(year) <= plan.end_year:
+        errors.add(
+            "year",
+            _("The plan runs from %(start)s to %(end)s; %(year)s is outside it.")
+            % {"start": plan.start_year, "end": plan.end_year, "year": year},
+        )
+    needed = KIND_UNIT.get(kind)
+    if needed and unit.kind != needed:
+        errors.add("unit", _("This report is written by the %(kind)s.") % {"kind": Unit.Kind(needed).label})
+    if (
+        kind in KIND_UNIT
+        and actor is not None
+        and not (has_role(actor, DECIDERS) or unit.pk in scope_for(actor).unit_ids)
+    ):
+        errors.add("unit", _("Only that office or the coordinator may write this report."))
+    _check_writer(actor, unit, errors)
+    errors.raise_if_any()
+    if Report.objects.filter(kind=kind, plan=plan, unit=unit, year=year).exists():
+        raise ValidationError(
+            {
+                "year": [
+                    _("%(unit)s already has this report for %(year)s; open it instead.")
+                    % {"unit": unit.name, "year": year}
+                ]
+            }
+        )
+    report = Report(
+        kind=kind,
+        plan=plan,
+        unit=unit,
+        year=year,
+        due_date=f.due_day(int(year)) if kind == ReportKind.UNIT_ANNUAL else None,
+        recipients=DEFAULT_RECIPIENTS.get(kind, ""),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError({"year": [_("This report already exists; open it instead.")]}) from None
+    _audit(actor, report, None, "report_create", action=AuditLog.Action.CREATE)
+    return report
+
+
+@transaction.atomic
+def report_save(*, actor, report: Report, data: dict) -> Report:
+    """Edit the narrative and the document fields; only while it is a draft or returned."""
+    errors = _Errors()
+    _check_writer(actor, report, errors)
+    if report.is_frozen:
+        errors.add("__all__", _("A submitted report cannot be changed; ask the coordinator to return it."))
+    errors.raise_if_any()
+    before = snapshot(report)
+    for name in TEXT_FIELDS:
+        if name in data:
+            value = nfc(str(data[name] or "")).strip()
+            limit = Report._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                errors.add(name, _("At most %(n)s characters.") % {"n": limit})
+            setattr(report, name, value)
+    errors.raise_if_any()
+    changed = Report.objects.filter(pk=report.pk, status__in=[Report.Status.DRAFT, Report.Status.RETURNED]).update(
+        **{n: getattr(report, n) for n in TEXT_FIELDS}, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise ValidationError({"__all__": [_("The report's status has changed meanwhile; reload the page.")]})
+    report.refresh_from_db()
+    _audit(actor, report, before, "report_save")
+    return report
+
+
+def live_figures(report: Report, *, user, progress: f.Progress = None) -> dict:
+    """The report's figures computed from the records now."""
+    if report.kind == ReportKind.UNIT_ANNUAL:
+        return f.unit_figures(user=user, plan=report.plan, unit=report.unit, year=report.year, progress=progress)
+    if report.kind == ReportKind.FINAL_EVALUATION:
+        return f.final_figures(user=user, plan=report.plan, progress=progress)
+    return f.district_figures(
+        user=user,
+        plan=report.plan,
+        year=report.year,
+        reports=accepted_unit_reports(report.plan, report.year),
+        expected_units=units_expected(report.year),
+        progress=progress,
+    )
+
+
+def accepted_unit_reports(plan, year: int):
+    return (
+        Report.objects.filter(kind=ReportKind.UNIT_ANNUAL, plan=plan, year=year, status=Report.Status.ACCEPTED)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+
+
+def units_expected(year: int):
+    """Units that report for the year: those in force at its end (or today), except the People's Committee
+    the reports go to."""
+    day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
+    return list(Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE).order_by("name"))
+
+
+@transaction.atomic
+def report_submit(*, actor, report: Report) -> Report:
+    """Draft or returned → submitted: the figures are computed and frozen with it."""
+    errors = _Errors()
+    _check_writer(actor, report, errors)
+    if report.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):
+        errors.add("__all__", _("This report has already been submitted."))
+    if not (report.results or "").strip():
+        errors.add("results", _("Write the results section before submitting."))
+    if report.kind == ReportKind.DISTRICT and not accepted_unit_reports(report.plan, report.year).exists():
+        errors.add("__all__", _("No unit report of %(year)s has been accepted yet.") % {"year": report.year})
+    errors.raise_if_any()
+    before = snapshot(report)
+    figures = live_figures(report, user=actor)
+    now = timezone.now()
+    changed = Report.objects.filter(
+        pk=report.pk, status__in=[Report.Status.DRAFT, Report.Status.RETURNED], submissions=report.submissions
+    ).update(
+        status=Report.Status.SUBMITTED,
+        figures=figures,
+        frozen_at=now,
+        submissions=report.submissions + 1,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_at=now,
+        decided_by=None,
+        decided_at=None,
+    )
+    if changed != 1:
+        raise ValidationError({"__all__": [_("This report has already been submitted.")]})
+    report.refresh_from_db()
+    _audit(actor, report, before, "report_submit")
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: Report, comments: dict[str, str]) -> Report:
+    """Submitted → returned, with the coordinator's comments on the sections to mend."""
+    errors = _Errors()
+    if not may_decide(actor, report):
+        errors.add("__all__", _("Only the coordinator may accept or return a unit's report."))
+    if report.status == Report.Status.ACCEPTED:
+        errors.add("__all__", _("This report has been accepted; an accepted report cannot be returned."))
+    elif report.status != Report.Status.SUBMITTED:
+        errors.add("__all__", _("Only a submitted report can be returned."))
+    valid = dict(ReportComment.SECTIONS)
+    given = {k: nfc(v).strip() for k, v in comments.items() if k in valid and (v or "").strip()}
+    if not given:
+        errors.add("comments", _("Write a comment on at least one section to say what to mend."))
+    errors.raise_if_any()
+    before = snapshot(report)
+    changed = Report.objects.filter(pk=report.pk, status=Report.Status.SUBMITTED).update(
+        status=Report.Status.RETURNED,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=timezone.now(),
+    )
+    if changed != 1:
+        raise ValidationError({"__all__": [_("The report's status has changed meanwhile; reload the page.")]})
+    for section, text in given.items():
+        ReportComment.objects.create(
+            report=report,
+            section=section,
+            text=text,
+            round=report.submissions,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    report.refresh_from_db()
+    _audit(actor, report, before, "report_return", note="; ".join(f"{k}: {v}" for k, v in given.items()))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor, report: Report) -> Report:
+    errors = _Errors()
+    if not may_decide(actor, report):
+        errors.add("__all__", _("Only the coordinator may accept or return a unit's report."))
+    if report.status == Report.Status.ACCEPTED:
+        errors.add("__all__", _("This report has already been accepted."))
+    elif report.status != Report.Status.SUBMITTED:
+        errors.add("__all__", _("Only a submitted report can be accepted."))
+    errors.raise_if_any()
+    before = snapshot(report)
+    changed = Report.objects.filter(pk=report.pk, status=Report.Status.SUBMITTED).update(
+        status=Report.Status.ACCEPTED,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=timezone.now(),
+    )
+    if changed != 1:
+        raise ValidationError({"__all__": [_("The report's status has changed meanwhile; reload the page.")]})
+    report.refresh_from_db()
+    _audit(actor, report, before, "report_accept")
+    return report
+
+
+# ----------------------------------------------------------------------------- the library
+
+
+@transaction.atomic
+def file_request(*, actor, report: Report, fmt: str) -> ReportFile:
+    """Queue a document of the report (DOCX, PDF or XLSX); a background task makes it with progress."""
+    if fmt not in ReportFile.Format.values:
+        raise ValidationError({"format": [_("Choose DOCX, PDF or XLSX.")]})
+    running = report.files.filter(format=fmt, status__in=[ReportFile.Status.QUEUED, ReportFile.Status.RUNNING])
+    existing = running.first()
+    if existing is not None:
+        return existing  # the same document is already being made
+    item = ReportFile.objects.create(
+        report=report,
+        format=fmt,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        step=_("Waiting for a worker"),
+    )
+    audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=item, after=snapshot(item), verb="report_file")
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.generate.enqueue(file_id=item.pk))
+    return item
+
+
+# ----------------------------------------------------------------------------- reminders
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """After the due day, e-mail the accounts of each unit whose annual report of the year is not submitted,
+    once per (unit, year). The reminder row is written first under a unique index: safe to run twice."""
+    today = today or clock.today()
+    year = today.year
+    if today <= f.due_day(year):
+        return 0
+    from lantoa.plans.models import Plan
+
+    if not Plan.objects.filter(is_default=True, start_year__lte=year, end_year__gte=year).exists():
+        return 0
+    handed_in = Report.objects.filter(
+        kind=ReportKind.UNIT_ANNUAL, year=year, status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED]
+    )
+    done = ReportReminder.objects.filter(year=year)
+    units = [
+        u
+        for u in units_expected(year)
+        if u.kind not in (Unit.Kind.LABOUR_OFFICE,)
+        and not handed_in.filter(unit=u).exists()
+        and not done.filter(unit=u).exists()
+    ]
+    sent = 0
+    for unit in units:
+        addresses = sorted(
+            {
+                m.user.email
+                for m in Membership.objects.filter(valid_on(today), unit=unit, user__is_active=True).select_related(
+                    "user"
+                )
+                if m.user.email
+            }
+        )
+        if not addresses:
+            continue
+        try:
+            with transaction.atomic():
+                ReportReminder.objects.create(unit=unit, year=year, recipients=", ".join(addresses))
+        except IntegrityError:
+            continue
+        subject = _("Reminder: the annual BHXH communication report of %(year)s") % {"year": year}
+        body = _(
+            "%(unit)s has not submitted its annual report on the BHXH communication plan for %(year)s, due on "
+            "%(due)s. Please submit it in Lan Tỏa (Reports)."
+        ) % {"unit": unit.name, "year": year, "due": format_date(f.due_day(year))}
+        try:
+            EmailMessage(subject=subject, body=body, to=addresses).send()
+        except Exception:
+            logger.exception("reports: reminder to %s failed", unit.code)
+            ReportReminder.objects.filter(unit=unit, year=year).delete()
+            continue
+        sent += 1
+    return sent
+
+
+NARRATIVE_FIELDS = tuple(name for name, _label in NARRATIVE)
