@@ -192,10 +192,18 @@ def discover(page, args) -> list[tuple[str, str]]:
         ("coordination_briefings", urljoin(base, "coordination/")),
         ("coordination_plans", urljoin(base, "coordination/plans/")),
         ("coordination_agreements", urljoin(base, "coordination/agreements/")),
+        ("budget", urljoin(base, "budget/")),
+        ("reports_list", urljoin(base, "reports/")),
+        ("reports_new", urljoin(base, "reports/new/")),
+        ("reports_library", urljoin(base, "reports/library/")),
+        ("documents_templates", urljoin(base, "documents/")),
         ("audit_log", urljoin(base, "audit/")),
         ("section_coming", urljoin(base, "section/activities/")),
         ("password", urljoin(base, "accounts/password/")),
     ]
+    page.goto(urljoin(base, "reports/?year="))
+    for n, report in enumerate(all_links(page, r"/reports/\d+/")[:3], 1):
+        pages.append((f"report_detail_{n}", urljoin(base, report)))
     missing = {"plan_detail", "indicator", "area_detail", "unit_detail"} - {n for n, _ in pages}
     for name in sorted(missing):
         print(f"warning: no link found for {name}; skipped", file=sys.stderr)

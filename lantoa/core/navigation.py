@@ -33,13 +33,7 @@ SECTIONS = [
         "R6",
     ),
     Section("budget", _("Budget"), "budget:list"),
-    Section(
-        "reports",
-        _("Reports"),
-        "core:section",
-        _("Annual unit reports, the district report and the 2022–2025 final evaluation as DOCX, PDF and XLSX."),
-        "R9",
-    ),
+    Section("reports", _("Reports"), "reports:list"),
     Section("areas", _("Areas"), "geo:list"),
     Section("units", _("Units"), "orgs:list"),
 ]

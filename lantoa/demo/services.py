@@ -262,6 +262,7 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
         ("lantoa.messaging", "lantoa.messaging.demo", "messaging_demo_load"),
         ("lantoa.content", "lantoa.content.demo", "content_demo_load"),  # links radio, activities, SMS
         ("lantoa.budget", "lantoa.budget.demo", "budget_demo_load"),
+        ("lantoa.reports", "lantoa.reports.demo", "reports_demo_load"),  # freezes the figures of all above
     ):
         if apps.is_installed(app):
             extra.update(getattr(import_module(module), loader)(seed=seed))
@@ -284,6 +285,7 @@ def demo_remove(*, actor) -> dict:
     counts = {}
     # Before the registry and the activities: their records point to demo people and activities.
     for app, module, remover in (
+        ("lantoa.reports", "lantoa.reports.demo", "reports_demo_remove"),
         ("lantoa.budget", "lantoa.budget.demo", "budget_demo_remove"),
         ("lantoa.messaging", "lantoa.messaging.demo", "messaging_demo_remove"),
         ("lantoa.coordination", "lantoa.coordination.demo", "coordination_demo_remove"),

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,8 +26,10 @@ from lantoa.audience.models import Reach
 from lantoa.budget.selectors import budget_totals, spending_by_kind, unit_budgets
 from lantoa.core import clock
 from lantoa.core.templatetags.vn import vn_number
+from lantoa.geo.selectors import rollup_source_ids
 from lantoa.messaging.models import Message
 from lantoa.messaging.selectors import message_list
+from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import compute
 from lantoa.plans.selectors import commune_cells, indicators_with_targets
 from lantoa.plans.targets import STATUS_BEHIND, STATUS_MET, evaluate, target_display
@@ -106,9 +108,21 @@ def _unit_target(indicator, unit, year: int):
     return None
 
 
+def is_commune_unit(unit) -> bool:
+    return unit.kind == Unit.Kind.COMMUNE_COMMITTEE and unit.area_id is not None
+
+
+def subject(unit) -> dict:
+    """What a unit's figures cover: a commune People's Committee reports on its commune (the dashboard's cell
+    for that commune); an office or organisation on what it organised."""
+    return {"area": unit.area, "unit": None} if is_commune_unit(unit) else {"area": None, "unit": unit}
+
+
 def _activities(*, user, unit, year: int):
     qs = activity_scope(user=user).filter(status=Activity.Status.DONE, start_date__year=year)
-    if unit is not None:
+    if unit is not None and is_commune_unit(unit):
+        qs = qs.filter(Q(organiser=unit) | Q(area__in=rollup_source_ids(unit.area)))
+    elif unit is not None:
         qs = qs.filter(organiser=unit)
     return qs
 
@@ -205,7 +219,7 @@ def unit_figures(*, user, plan, unit, year: int, progress: Progress = None) -> d
     indicators = []
     items = indicators_with_targets(plan)
     for i, ind in enumerate(items):
-        result = compute(ind, year, user=user, unit=unit)
+        result = compute(ind, year, user=user, **subject(unit))
         if progress:
             progress(int(60 * (i + 1) / len(items)), ind.code)
         if not result.has_data:
