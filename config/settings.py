@@ -163,6 +163,10 @@ try:
     dt.date(2024, int(COORDINATION_PLAN_DUE.split("/")[1]), int(COORDINATION_PLAN_DUE.split("/")[0]))
 except (ValueError, IndexError):
     raise ImproperlyConfigured(f"COORDINATION_PLAN_DUE={COORDINATION_PLAN_DUE!r}: expected a day as dd/mm") from None
+try:
+    dt.date(2024, int(REPORTS_DUE.split("/")[1]), int(REPORTS_DUE.split("/")[0]))
+except (ValueError, IndexError):
+    raise ImproperlyConfigured(f"REPORTS_DUE={REPORTS_DUE!r}: expected a day as dd/mm") from None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -79,6 +79,7 @@ def actual_display(result, measure: str) -> str:
 def indicator_row(indicator, year: int, result, target) -> dict:
     status, forecast = evaluate(target, result, year, clock.today())
     return {
+        "id": indicator.pk,
         "code": indicator.code,
         "name": indicator.name,
         "measure": indicator.measure,
@@ -313,6 +314,7 @@ def final_figures(*, user, plan, progress: Progress = None) -> dict:
             if progress:
                 progress(int(85 * done / steps), f"{ind.code} {year}")
         row = {
+            "id": ind.pk,
             "code": ind.code,
             "name": ind.name,
             "measure": ind.measure,

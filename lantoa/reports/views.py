@@ -17,7 +17,7 @@ from lantoa.orgs.access import user_unit
 from lantoa.plans.selectors import default_plan
 
 from . import selectors, services
-from .figures import differences
+from .figures import differences, is_commune_unit
 from .forms import FilterForm, NarrativeForm, NewReportForm, ReturnForm
 from .labels import TOTAL_LABELS
 from .models import Report, ReportComment, ReportFile
@@ -202,6 +202,7 @@ def report_detail(request, pk):
             "formats": ReportFile.Format.choices,
             "total_labels": TOTAL_LABELS,
             "section_labels": dict(ReportComment.SECTIONS),
+            "area_id": report.unit.area_id if is_commune_unit(report.unit) else None,
         },
     )
 
