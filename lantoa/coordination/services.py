@@ -19,7 +19,8 @@ from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.services import audit_log, diff, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.orgs.access import scope_for
-from lantoa.orgs.models import Membership, Unit
+from lantoa.orgs.models import Unit
+from lantoa.orgs.services import remind_unit_once
 
 from .models import (
     PLAN_MAX_BYTES,
@@ -392,34 +393,15 @@ def plan_reminders_send(*, today: dt.date | None = None) -> int:
     units = units_expected(today).exclude(pk__in=have.values("unit_id")).exclude(pk__in=done.values("unit_id"))
     sent = 0
     for unit in units:
-        addresses = sorted(
-            {
-                m.user.email
-                for m in Membership.objects.filter(valid_on(today), unit=unit, user__is_active=True).select_related(
-                    "user"
-                )
-                if m.user.email
-            }
-        )
-        if not addresses:
-            continue  # nobody to remind yet: checked again on the next run
-        try:
-            with transaction.atomic():
-                PlanReminder.objects.create(unit=unit, year=year, recipients=", ".join(addresses))
-        except IntegrityError:
-            continue  # another run took it
         subject = _("Reminder: the BHXH communication plan of %(year)s") % {"year": year}
         body = _(
             "%(unit)s has not filed its BHXH communication plan for %(year)s, due on %(due)s. "
             "Please file it in Lan Tỏa (Coordination › Annual plans)."
         ) % {"unit": unit.name, "year": year, "due": format_date(plan_due(year))}
-        try:
-            EmailMessage(subject=subject, body=body, to=addresses).send()
-        except Exception:
-            logger.exception("coordination: plan reminder to %s failed", unit.code)
-            PlanReminder.objects.filter(unit=unit, year=year).delete()  # try again next run
-            continue
-        sent += 1
+        if remind_unit_once(
+            log_model=PlanReminder, unit=unit, year=year, day=today, subject=subject, body=body, logger=logger
+        ):
+            sent += 1
     return sent
 
 

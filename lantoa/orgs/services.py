@@ -245,3 +245,35 @@ def units_load(*, actor, path: Path | None = None) -> tuple[int, int]:
         if unit.valid_to is None:
             unit_close(actor=actor, unit=unit, on=dt.date.fromisoformat(merge["on"]), merged_into=into)
     return created, existing
+
+
+def unit_addresses(unit: Unit, day: dt.date) -> list[str]:
+    """E-mail addresses of the active accounts posted to the unit on `day`."""
+    from lantoa.core.models import valid_on
+
+    members = Membership.objects.filter(valid_on(day), unit=unit, user__is_active=True).select_related("user")
+    return sorted({m.user.email for m in members if m.user.email})
+
+
+def remind_unit_once(*, log_model, unit: Unit, year: int, day: dt.date, subject: str, body: str, logger) -> bool:
+    """E-mail the unit's accounts once per (unit, year): the row of `log_model` (fields unit, year,
+    recipients, unique on unit and year) is written first, so two runs cannot both send; a failed send
+    removes it so the next run tries again. False when there was nobody to write to or it was sent before."""
+    from django.core.mail import EmailMessage
+    from django.db import IntegrityError
+
+    addresses = unit_addresses(unit, day)
+    if not addresses:
+        return False  # nobody to remind yet: checked again on the next run
+    try:
+        with transaction.atomic():
+            log_model.objects.create(unit=unit, year=year, recipients=", ".join(addresses))
+    except IntegrityError:
+        return False  # another run took it
+    try:
+        EmailMessage(subject=subject, body=body, to=addresses).send()
+    except Exception:
+        logger.exception("reminder to %s failed", unit.code)
+        log_model.objects.filter(unit=unit, year=year).delete()
+        return False
+    return True

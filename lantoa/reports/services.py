@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,8 @@ from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.documents.models import ReportKind
 from lantoa.orgs.access import scope_for
-from lantoa.orgs.models import Membership, Unit
+from lantoa.orgs.models import Unit
+from lantoa.orgs.services import remind_unit_once
 
 from . import figures as f
 from .models import NARRATIVE, Report, ReportComment, ReportFile, ReportReminder
@@ -330,34 +330,15 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     ]
     sent = 0
     for unit in units:
-        addresses = sorted(
-            {
-                m.user.email
-                for m in Membership.objects.filter(valid_on(today), unit=unit, user__is_active=True).select_related(
-                    "user"
-                )
-                if m.user.email
-            }
-        )
-        if not addresses:
-            continue
-        try:
-            with transaction.atomic():
-                ReportReminder.objects.create(unit=unit, year=year, recipients=", ".join(addresses))
-        except IntegrityError:
-            continue
         subject = _("Reminder: the annual BHXH communication report of %(year)s") % {"year": year}
         body = _(
             "%(unit)s has not submitted its annual report on the BHXH communication plan for %(year)s, due on "
             "%(due)s. Please submit it in Lan Tỏa (Reports)."
         ) % {"unit": unit.name, "year": year, "due": format_date(f.due_day(year))}
-        try:
-            EmailMessage(subject=subject, body=body, to=addresses).send()
-        except Exception:
-            logger.exception("reports: reminder to %s failed", unit.code)
-            ReportReminder.objects.filter(unit=unit, year=year).delete()
-            continue
-        sent += 1
+        if remind_unit_once(
+            log_model=ReportReminder, unit=unit, year=year, day=today, subject=subject, body=body, logger=logger
+        ):
+            sent += 1
     return sent
 
 
