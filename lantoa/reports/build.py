@@ -35,8 +35,13 @@ def _n(value) -> str:
     return format_number(number, 0 if number == number.to_integral_value() else 1)
 
 
-def _vnd(value) -> str:
-    return _n(value) if value is not None else "—"
+def _raw(value):
+    """A whole figure as a number (the DOCX formats it 1.234; the XLSX keeps a number Excel can add up);
+    anything else as Vietnamese text."""
+    if value is None or value == "" or isinstance(value, bool):
+        return _n(value)
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else _n(number)
 
 
 def _float(value):
@@ -71,7 +76,7 @@ def indicator_table(figures: dict) -> Table:
         for r in figures.get("indicators", [])
     ]
     return Table(
-        [_("Code"), _("Indicator"), _("Target"), _("Result"), _("Assessment")],
+        [_("Code"), _("Indicator"), _("Planned"), _("Achieved"), _("Assessment")],
         rows,
         caption=_("Indicators"),
         widths_mm=[14, 78, 26, 26, 22],
@@ -80,12 +85,18 @@ def indicator_table(figures: dict) -> Table:
 
 def activity_table(figures: dict) -> Table:
     rows = [
-        [r["kind_label"], r["channel_label"], r["count"], _n(r["participants"]), _n(r["estimated_reach"])]
+        [r["kind_label"], r["channel_label"], r["count"], _raw(r["participants"]), _raw(r["estimated_reach"])]
         for r in figures.get("activities", [])
     ]
     totals = figures.get("totals", {})
     rows.append(
-        [_("Total"), "", totals.get("activities", 0), _n(totals.get("participants")), _n(totals.get("estimated_reach"))]
+        [
+            _("Total"),
+            "",
+            totals.get("activities", 0),
+            _raw(totals.get("participants")),
+            _raw(totals.get("estimated_reach")),
+        ]
     )
     return Table(
         [_("Form"), _("Channel"), _("Activities"), _("People present"), _("People reached (estimated)")],
@@ -99,8 +110,8 @@ def activity_table(figures: dict) -> Table:
 def totals_table(figures: dict) -> Table:
     totals = figures.get("totals", {})
     return Table(
-        [_("Figure"), _("Result")],
-        [[total_label(k), _n(totals.get(k, 0))] for k in TOTAL_LABELS],
+        [_("Figure"), _("Achieved")],
+        [[total_label(k), _raw(totals.get(k, 0))] for k in TOTAL_LABELS],
         caption=_("Summary of results"),
         widths_mm=[110, 40],
     )
@@ -109,11 +120,11 @@ def totals_table(figures: dict) -> Table:
 def budget_table(figures: dict) -> Table:
     budget = figures.get("budget") or {}
     rows = [
-        [b["label"], _vnd(b["total"]), _n(b["share"]) + "%" if b.get("share") else "—"]
+        [b["label"], _raw(b["total"]), _n(b["share"]) + "%" if b.get("share") else "—"]
         for b in budget.get("by_kind", [])
     ]
-    rows.append([_("Total spent"), _vnd(budget.get("spent")), ""])
-    rows.append([_("Budget estimate"), _vnd(budget.get("estimate")), ""])
+    rows.append([_("Total spent"), _raw(budget.get("spent")), ""])
+    rows.append([_("Budget estimate"), _raw(budget.get("estimate")), ""])
     rows.append(
         [
             _("Share of the estimate used"),
@@ -134,8 +145,8 @@ def units_table(figures: dict) -> Table:
         [
             u["unit"],
             u.get("activities", 0),
-            _n(u.get("participants")),
-            _n(u.get("estimated_reach")),
+            _raw(u.get("participants")),
+            _raw(u.get("estimated_reach")),
             u.get("messages_sent", 0),
         ]
         for u in figures.get("units", [])
@@ -201,7 +212,7 @@ def trend_chart(row: dict) -> Chart:
     return Chart(
         f"{row['code']} · {row['name']}"[:90],
         [str(c["year"]) for c in cells],
-        [(_("Result"), [_float(c["actual"]) for c in cells])],
+        [(_("Achieved"), [_float(c["actual"]) for c in cells])],
         kind="line",
         unit="%" if row["measure"] == "percent" else "",
         width_mm=150,
@@ -260,7 +271,7 @@ def sections(report: Report, figures: dict) -> list[Section]:
                     Chart(
                         _("Result and target (%)"),
                         [r["code"] for r in counted if r["measure"] == "percent"],
-                        [(_("Result"), [_float(r["actual"]) for r in counted if r["measure"] == "percent"])],
+                        [(_("Achieved"), [_float(r["actual"]) for r in counted if r["measure"] == "percent"])],
                         unit="%",
                         target=[_float(r["target_value"]) for r in counted if r["measure"] == "percent"],
                     )

@@ -348,8 +348,9 @@ def flatten(figures: dict) -> dict[str, tuple[str, str]]:
                 out[f"ind:{row['code']}:{cell['year']}"] = (f"{row['code']} ({cell['year']})", cell["display"])
         else:
             out[f"ind:{row['code']}"] = (f"{row['code']} · {row['name']}", row["display"])
-    for key, value in (figures.get("totals") or {}).items():
-        out[f"tot:{key}"] = (str(total_label(key)), str(value))
+    totals = figures.get("totals") or {}
+    for key in [k for k in TOTAL_KEYS if k in totals] + [k for k in totals if k not in TOTAL_KEYS]:
+        out[f"tot:{key}"] = (str(total_label(key)), str(totals[key]))
     budget = figures.get("budget") or {}
     for key, label in (("estimate", gettext("Budget estimate")), ("spent", gettext("Spent"))):
         if key in budget:

@@ -16,7 +16,7 @@ from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.documents.models import ReportKind
-from lantoa.orgs.access import scope_for
+from lantoa.orgs.access import scope_for, user_unit
 from lantoa.orgs.models import Unit
 from lantoa.orgs.services import remind_unit_once
 
@@ -26,6 +26,7 @@ from .models import NARRATIVE, Report, ReportComment, ReportFile, ReportReminder
 logger = logging.getLogger(__name__)
 
 DECIDERS = {Role.COORDINATOR, Role.ADMIN}
+STALE_MINUTES = 30  # a document not made after this long lost its worker
 # Who may write each kind of report besides the unit's own members: the district-wide ones are the
 # labour office's (coordinator) and the insurance office's.
 KIND_UNIT = {
@@ -51,6 +52,16 @@ class _Errors(dict):
             raise ValidationError(dict(self))
 
 
+def own_unit_ids(user) -> set[int]:
+    """The units a user writes for: the scope's units; for a role that reads everything (insurance,
+    finance), the unit the account is posted to and the units under it."""
+    scope = scope_for(user)
+    if not scope.sees_all:
+        return set(scope.unit_ids)
+    home = user_unit(user)
+    return {home.pk} if home is not None else set()
+
+
 def may_write(user, report_or_unit) -> bool:
     """Members of the report's unit (or the units above it), and the coordinator and administrator."""
     unit = report_or_unit.unit if isinstance(report_or_unit, Report) else report_or_unit
@@ -60,7 +71,7 @@ def may_write(user, report_or_unit) -> bool:
         return False
     if has_role(user, DECIDERS):
         return True
-    return unit.pk in scope_for(user).unit_ids
+    return unit.pk in own_unit_ids(user)
 
 
 def may_decide(user, report: Report) -> bool:
@@ -92,11 +103,7 @@ def report_create(*, actor, plan, unit, year: int, kind: str = ReportKind.UNIT_A
     needed = KIND_UNIT.get(kind)
     if needed and unit.kind != needed:
         errors.add("unit", _("This report is written by the %(kind)s.") % {"kind": Unit.Kind(needed).label})
-    if (
-        kind in KIND_UNIT
-        and actor is not None
-        and not (has_role(actor, DECIDERS) or unit.pk in scope_for(actor).unit_ids)
-    ):
+    if kind in KIND_UNIT and actor is not None and not (has_role(actor, DECIDERS) or unit.pk in own_unit_ids(actor)):
         errors.add("unit", _("Only that office or the coordinator may write this report."))
     _check_writer(actor, unit, errors)
     errors.raise_if_any()
@@ -180,9 +187,13 @@ def accepted_unit_reports(plan, year: int):
 
 def units_expected(year: int):
     """Units that report for the year: those in force at its end (or today), except the People's Committee
-    the reports go to."""
+    the reports go to and the labour office that gathers them (its work is in the district report)."""
     day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
-    return list(Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE).order_by("name"))
+    return list(
+        Unit.objects.filter(valid_on(day))
+        .exclude(kind__in=[Unit.Kind.PEOPLES_COMMITTEE, Unit.Kind.LABOUR_OFFICE])
+        .order_by("search_key")
+    )
 
 
 @transaction.atomic
@@ -286,6 +297,11 @@ def file_request(*, actor, report: Report, fmt: str) -> ReportFile:
     """Queue a document of the report (DOCX, PDF or XLSX); a background task makes it with progress."""
     if fmt not in ReportFile.Format.values:
         raise ValidationError({"format": [_("Choose DOCX, PDF or XLSX.")]})
+    # A document that has been "being made" for longer than any could take lost its worker: mark it failed.
+    stale = timezone.now() - dt.timedelta(minutes=STALE_MINUTES)
+    report.files.filter(
+        status__in=[ReportFile.Status.QUEUED, ReportFile.Status.RUNNING], requested_at__lt=stale
+    ).update(status=ReportFile.Status.FAILED, error=_("The worker making it stopped; ask for it again."), step="")
     running = report.files.filter(format=fmt, status__in=[ReportFile.Status.QUEUED, ReportFile.Status.RUNNING])
     existing = running.first()
     if existing is not None:
