@@ -40,7 +40,7 @@ from lxml import etree
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_number
-from lantoa.orgs.access import scope_for
+from lantoa.orgs.access import own_unit_ids
 
 from .charts import Chart, chart_png
 from .layout import build_default_template
@@ -462,8 +462,15 @@ def check_template(data: bytes) -> None:
 
 
 def may_manage_templates(user, unit) -> bool:
-    scope = scope_for(user)
-    return scope.sees_all or unit.pk in scope.unit_ids
+    """The unit's own people, and the coordinator and administrator for any unit; reading every unit
+    (insurance, finance, leaders) does not make one the keeper of other units' templates."""
+    from lantoa.accounts.roles import READ_ONLY, Role, has_role
+
+    if has_role(user, READ_ONLY):
+        return False
+    if has_role(user, {Role.COORDINATOR, Role.ADMIN}):
+        return True
+    return unit.pk in own_unit_ids(user)
 
 
 @transaction.atomic

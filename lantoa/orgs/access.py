@@ -118,6 +118,16 @@ def get_scoped_or_404(qs: QuerySet, user, *, unit_field: str | None = None, area
         raise Http404 from None
 
 
+def own_unit_ids(user) -> set[int]:
+    """The units a user acts for (writes documents of): the scope's units; for a role that reads every unit
+    (insurance, finance, leader…), only the unit the account is posted to and the units under it."""
+    scope = scope_for(user)
+    if not scope.sees_all:
+        return set(scope.unit_ids)
+    home = user_unit(user)
+    return _unit_subtree({home.pk}) if home is not None else set()
+
+
 def readable_communes(user) -> QuerySet:
     """Communes (old and current) the user may pick in a filter, oldest first."""
     scope = scope_for(user)

@@ -16,7 +16,7 @@ from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.documents.models import ReportKind
-from lantoa.orgs.access import scope_for, user_unit
+from lantoa.orgs.access import own_unit_ids
 from lantoa.orgs.models import Unit
 from lantoa.orgs.services import remind_unit_once
 
@@ -50,16 +50,6 @@ class _Errors(dict):
     def raise_if_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
-
-
-def own_unit_ids(user) -> set[int]:
-    """The units a user writes for: the scope's units; for a role that reads everything (insurance,
-    finance), the unit the account is posted to and the units under it."""
-    scope = scope_for(user)
-    if not scope.sees_all:
-        return set(scope.unit_ids)
-    home = user_unit(user)
-    return {home.pk} if home is not None else set()
 
 
 def may_write(user, report_or_unit) -> bool:

@@ -105,3 +105,16 @@ def test_outsider_may_not_replace_another_units_template(default_data, make_user
     with pytest.raises(ValidationError):
         upload(outsider, default_template())
     assert not ReportTemplate.objects.exists()
+
+
+def test_a_role_that_reads_every_unit_changes_only_its_own_units_templates(default_data, make_user):
+    """The insurance office reads every unit; it keeps its own templates, not the labour office's."""
+    staff = make_user(Role.INSURANCE, "hn-bhxh")
+    mine = upload(staff, default_template(), unit="hn-bhxh")
+    assert mine.unit.code == "hn-bhxh" and mine.is_active
+    with pytest.raises(ValidationError):
+        upload(staff, default_template(), unit=UNIT)
+    assert not ReportTemplate.objects.filter(unit__code=UNIT).exists()
+    leader = make_user(Role.LEADER, "hn-ldtbxh")
+    with pytest.raises(ValidationError):
+        upload(leader, default_template(), unit=UNIT)
