@@ -21,6 +21,7 @@ from .figures import differences, is_commune_unit
 from .forms import FilterForm, NarrativeForm, NewReportForm, ReturnForm
 from .labels import TOTAL_LABELS
 from .models import Report, ReportComment, ReportFile
+from .templatetags.reports_tags import person_name
 
 
 def _plan(request):
@@ -203,6 +204,8 @@ def report_detail(request, pk):
             "total_labels": TOTAL_LABELS,
             "section_labels": dict(ReportComment.SECTIONS),
             "area_id": report.unit.area_id if is_commune_unit(report.unit) else None,
+            "submitted_name": person_name(report.submitted_by),
+            "decided_name": person_name(report.decided_by),
         },
     )
 

@@ -200,3 +200,15 @@ def test_district_report_page_lists_the_accepted_unit_reports(client, district, 
     units = page.context["figures"]["units"]
     assert [u["unit"] for u in units] == [unit_of(UNIT).name]
     assert page.context["figures"]["totals"]["activities"] == 3
+
+
+def test_a_report_moved_by_the_system_shows_a_dash_for_who(client, draft, coordinator):
+    """Demo data and tasks act without an account: the page still names nobody rather than failing."""
+    from lantoa.reports import services
+
+    services.report_submit(actor=None, report=draft)
+    services.report_return(actor=None, report=draft, comments={"general": "Bổ sung số liệu"})
+    login(client, coordinator)
+    page = client.get(reverse("reports:detail", args=[draft.pk]))
+    assert page.status_code == 200 and "Bổ sung số liệu" in page.content.decode()
+    assert page.context["submitted_name"] == "—" and page.context["decided_name"] == "—"
