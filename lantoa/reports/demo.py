@@ -13,7 +13,7 @@ from lantoa.plans.models import Plan
 from . import services
 from .models import Report
 
-UNITS_2024 = ("hn-ldtbxh", "hn-bhxh", "hn-vhtt", "hn-ttvhtt")
+UNITS_2024 = ("hn-bhxh", "hn-hoiphunu", "hn-vhtt", "hn-ttvhtt")
 RESULTS = (
     "Đơn vị đã chủ động phối hợp với cơ quan BHXH tổ chức hội nghị, đối thoại và tuyên truyền lưu động; "
     "các chỉ tiêu chủ yếu đạt và vượt kế hoạch đề ra."
