@@ -407,6 +407,7 @@ def generate(file_id: int) -> ReportFile | None:
             item.size = len(data)
             item.sha256 = hashlib.sha256(data).hexdigest()
             item.source = source
+            item.figures = figures if source["figures"] == "live" else None
             item.status = ReportFile.Status.DONE
             item.progress = 100
             item.step = ""

@@ -135,6 +135,9 @@ class ReportFile(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     source = models.JSONField(_("made from"), default=dict, blank=True)
+    # The figures a draft's document was made from (the final evaluation is submitted with these: computing
+    # them takes minutes at province scale, too long for a request).
+    figures = models.JSONField(null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -197,16 +197,25 @@ def report_submit(*, actor, report: Report) -> Report:
         errors.add("results", _("Write the results section before submitting."))
     if report.kind == ReportKind.DISTRICT and not accepted_unit_reports(report.plan, report.year).exists():
         errors.add("__all__", _("No unit report of %(year)s has been accepted yet.") % {"year": report.year})
+    made = latest_draft_figures(report) if report.kind == ReportKind.FINAL_EVALUATION else None
+    if report.kind == ReportKind.FINAL_EVALUATION and made is None:
+        errors.add(
+            "__all__",
+            _("Make a document of the final evaluation first: the figures it was made from are the ones submitted."),
+        )
     errors.raise_if_any()
     before = snapshot(report)
-    figures = live_figures(report, user=actor)
     now = timezone.now()
+    if made is not None:
+        figures, frozen_at = made.figures, made.finished_at
+    else:
+        figures, frozen_at = live_figures(report, user=actor), now
     changed = Report.objects.filter(
         pk=report.pk, status__in=[Report.Status.DRAFT, Report.Status.RETURNED], submissions=report.submissions
     ).update(
         status=Report.Status.SUBMITTED,
         figures=figures,
-        frozen_at=now,
+        frozen_at=frozen_at,
         submissions=report.submissions + 1,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
         submitted_at=now,
@@ -218,6 +227,16 @@ def report_submit(*, actor, report: Report) -> Report:
     report.refresh_from_db()
     _audit(actor, report, before, "report_submit")
     return report
+
+
+def latest_draft_figures(report: Report) -> ReportFile | None:
+    """The newest document made from the live figures since the report was last returned (or created)."""
+    since = report.decided_at or report.created_at
+    return (
+        report.files.filter(status=ReportFile.Status.DONE, figures__isnull=False, finished_at__gte=since)
+        .order_by("-finished_at")
+        .first()
+    )
 
 
 @transaction.atomic

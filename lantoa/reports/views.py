@@ -143,19 +143,17 @@ def report_new(request):
 
 
 def _figures_for(request, report: Report):
-    """Frozen figures of a submitted report, with what changed in the records since; live ones for a draft.
-    The final evaluation is too long to compute on a page: its draft shows the latest document instead."""
-    live = None
+    """(figures, what changed since freezing, when a draft final evaluation's figures were computed).
+    Frozen figures of a submitted report with the differences from the records today; live ones for a
+    draft; a draft final evaluation shows those of its latest document (too long to compute on a page)."""
     if report.is_frozen and report.figures is not None:
-        figures = report.figures
-        if report.kind != ReportKind.FINAL_EVALUATION and request.GET.get("compare") != "0":
-            live = services.live_figures(report, user=request.user)
-        return figures, (differences(figures, live) if live is not None else [])
-    if report.figures is not None and report.kind == ReportKind.FINAL_EVALUATION:
-        return report.figures, []
+        if report.kind == ReportKind.FINAL_EVALUATION or request.GET.get("compare") == "0":
+            return report.figures, [], None
+        return report.figures, differences(report.figures, services.live_figures(report, user=request.user)), None
     if report.kind == ReportKind.FINAL_EVALUATION:
-        return None, []
-    return services.live_figures(report, user=request.user), []
+        made = services.latest_draft_figures(report)
+        return (made.figures, [], made.finished_at) if made else (None, [], None)
+    return services.live_figures(report, user=request.user), [], None
 
 
 @login_required
@@ -180,7 +178,7 @@ def report_detail(request, pk):
                 messages.success(request, _("The report was saved."))
                 return redirect("reports:detail", report.pk)
         report.refresh_from_db()
-    figures, changes = _figures_for(request, report)
+    figures, changes, made_at = _figures_for(request, report)
     comments = list(report.comments.select_related("author"))
     files = list(selectors.file_list(user=request.user, report=report)[:20])
     return render(
@@ -204,6 +202,7 @@ def report_detail(request, pk):
             "total_labels": TOTAL_LABELS,
             "section_labels": dict(ReportComment.SECTIONS),
             "area_id": report.unit.area_id if is_commune_unit(report.unit) else None,
+            "made_at": made_at,
             "submitted_name": person_name(report.submitted_by),
             "decided_name": person_name(report.decided_by),
         },

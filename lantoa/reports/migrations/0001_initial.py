@@ -7,109 +7,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('unit_annual', 'Annual unit report'), ('district', "District report to the People's Committee"), ('insurance_province', "Insurance office's report to the province"), ('final_evaluation', 'Final evaluation of the plan')], max_length=30, verbose_name='kind of report')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted')], default='draft', max_length=10, verbose_name='status')),
-                ('doc_number', models.CharField(blank=True, max_length=60, verbose_name='number and symbol')),
-                ('results', models.TextField(blank=True, verbose_name='results')),
-                ('shortcomings', models.TextField(blank=True, verbose_name='shortcomings and their causes')),
-                ('proposals', models.TextField(blank=True, verbose_name='proposals')),
-                ('signer_position', models.CharField(blank=True, max_length=120, verbose_name="signer's position")),
-                ('signer_name', models.CharField(blank=True, max_length=120, verbose_name="signer's name")),
-                ('recipients', models.TextField(blank=True, help_text='One per line', verbose_name='recipients')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('figures', models.JSONField(blank=True, editable=False, null=True, verbose_name='figures frozen at submission')),
-                ('frozen_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='figures frozen at')),
-                ('submissions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='times submitted')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='decided at')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plans.plan', verbose_name='plan')),
-                ('submitted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='orgs.unit', verbose_name='unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("unit_annual", "Annual unit report"),
+                            ("district", "District report to the People's Committee"),
+                            ("insurance_province", "Insurance office's report to the province"),
+                            ("final_evaluation", "Final evaluation of the plan"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of report",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("doc_number", models.CharField(blank=True, max_length=60, verbose_name="number and symbol")),
+                ("results", models.TextField(blank=True, verbose_name="results")),
+                ("shortcomings", models.TextField(blank=True, verbose_name="shortcomings and their causes")),
+                ("proposals", models.TextField(blank=True, verbose_name="proposals")),
+                ("signer_position", models.CharField(blank=True, max_length=120, verbose_name="signer's position")),
+                ("signer_name", models.CharField(blank=True, max_length=120, verbose_name="signer's name")),
+                ("recipients", models.TextField(blank=True, help_text="One per line", verbose_name="recipients")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True, editable=False, null=True, verbose_name="figures frozen at submission"
+                    ),
+                ),
+                (
+                    "frozen_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="figures frozen at"),
+                ),
+                (
+                    "submissions",
+                    models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="times submitted"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="submitted at"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="decided at")),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-year', 'kind', 'unit__name'],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-year", "kind", "unit__name"],
             },
         ),
         migrations.CreateModel(
-            name='ReportComment',
+            name="ReportComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('figures', 'Figures'), ('results', 'Results'), ('shortcomings', 'Shortcomings and their causes'), ('proposals', 'Proposals'), ('general', 'General')], max_length=20, verbose_name='section')),
-                ('text', models.TextField(verbose_name='comment')),
-                ('round', models.PositiveSmallIntegerField(default=0, verbose_name='submission')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='written at')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("figures", "Figures"),
+                            ("results", "Results"),
+                            ("shortcomings", "Shortcomings and their causes"),
+                            ("proposals", "Proposals"),
+                            ("general", "General"),
+                        ],
+                        max_length=20,
+                        verbose_name="section",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="comment")),
+                ("round", models.PositiveSmallIntegerField(default=0, verbose_name="submission")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="written at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment on a report',
-                'verbose_name_plural': 'comments on reports',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "comment on a report",
+                "verbose_name_plural": "comments on reports",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportFile',
+            name="ReportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('docx', 'DOCX'), ('pdf', 'PDF'), ('xlsx', 'XLSX')], max_length=4, verbose_name='format')),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Being made'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('step', models.CharField(blank=True, max_length=200, verbose_name='step')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=lantoa.reports.models.report_file_path, verbose_name='file')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('source', models.JSONField(blank=True, default=dict, verbose_name='made from')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='reports.report', verbose_name='report')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("docx", "DOCX"), ("pdf", "PDF"), ("xlsx", "XLSX")],
+                        max_length=4,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Being made"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("step", models.CharField(blank=True, max_length=200, verbose_name="step")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=lantoa.reports.models.report_file_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="file name")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
+                ("sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                ("source", models.JSONField(blank=True, default=dict, verbose_name="made from")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="requested at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="reports.report",
+                        verbose_name="report",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'generated report file',
-                'verbose_name_plural': 'generated report files',
-                'ordering': ['-requested_at', '-pk'],
+                "verbose_name": "generated report file",
+                "verbose_name_plural": "generated report files",
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportReminder',
+            name="ReportReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('recipients', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("recipients", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.unit"),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('kind', 'plan', 'unit', 'year'), name='reports_one_per_unit_year'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "plan", "unit", "year"), name="reports_one_per_unit_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportreminder',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='reports_reminder_once'),
+            model_name="reportreminder",
+            constraint=models.UniqueConstraint(fields=("unit", "year"), name="reports_reminder_once"),
         ),
     ]

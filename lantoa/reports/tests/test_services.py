@@ -301,3 +301,22 @@ def test_reminders_after_the_due_day_once_per_unit(plan, unit, officer, make_use
     monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 20))
     assert tasks.reminders.enqueue().return_value == 0
     assert len(mail.outbox) == 1 and ReportReminder.objects.count() == 1
+
+
+def test_final_evaluation_is_submitted_with_the_figures_of_its_latest_document(
+    small_plan, world, coordinator, make_file
+):
+    """Computing the final evaluation takes minutes at province scale: it is done by the document's background
+    task, and submitting freezes those figures (a request never computes them)."""
+    report = services.report_create(
+        actor=coordinator, plan=small_plan, unit=unit_of("hn-ldtbxh"), year=2025, kind=ReportKind.FINAL_EVALUATION
+    )
+    report = services.report_save(actor=coordinator, report=report, data={"results": "Đạt phần lớn chỉ tiêu."})
+    with pytest.raises(ValidationError):
+        services.report_submit(actor=coordinator, report=report)  # no document yet
+    assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT
+    item = make_file(report, coordinator, "xlsx")
+    assert item.status == ReportFile.Status.DONE and item.figures["scope"] == "final"
+    submitted = services.report_submit(actor=coordinator, report=report)
+    assert submitted.figures == item.figures and submitted.frozen_at == item.finished_at
+    assert [r["code"] for r in submitted.figures["indicators"]] == ["T1", "T7", "M10"]
