@@ -1,7 +1,10 @@
 """Reading the dated area tree: subtrees, what a record rolls up to on a date, what covers an old area."""
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
@@ -28,6 +31,49 @@ def area_list(
     return qs
 
 
+_memo = threading.local()
+
+
+@contextmanager
+def area_tree_cache():
+    """Inside the block the area-tree lookups below are computed once per argument. For long reads that ask
+    the same questions thousands of times (the final evaluation: every indicator × year × commune); areas
+    do not change during such a read. Outside a block nothing is cached."""
+    outer = getattr(_memo, "store", None)
+    if outer is None:
+        _memo.store = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _memo.store = None
+
+
+def _memoised(key):
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            store = getattr(_memo, "store", None)
+            if store is None:
+                return func(*args, **kwargs)
+            # A one-pass iterable (a generator) would be used up by the key: keep it as a list.
+            args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+            k = (func.__name__, key(*args, **kwargs))
+            if k not in store:
+                store[k] = func(*args, **kwargs)
+            value = store[k]
+            return type(value)(value)  # a copy: callers add to the sets they get
+
+        return wrapper
+
+    return decorator
+
+
+def _ids_key(area_ids):
+    return frozenset(area_ids)
+
+
+@_memoised(_ids_key)
 def descendant_ids(area_ids: Iterable[int]) -> set[int]:
     """The areas and everything below them (one query per level; trees are four levels deep)."""
     found = set(area_ids)
@@ -38,6 +84,7 @@ def descendant_ids(area_ids: Iterable[int]) -> set[int]:
     return found
 
 
+@_memoised(_ids_key)
 def ancestor_ids(area_ids: Iterable[int]) -> set[int]:
     """The areas and every area above them."""
     found = set(area_ids)
@@ -50,6 +97,7 @@ def ancestor_ids(area_ids: Iterable[int]) -> set[int]:
     return found
 
 
+@_memoised(_ids_key)
 def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
     """Areas whose records roll up (through primary links, transitively) into the given ones."""
     found = set(area_ids)
@@ -68,6 +116,7 @@ def predecessor_ids(area_ids: Iterable[int]) -> set[int]:
     return found
 
 
+@_memoised(lambda area: area.id)
 def rollup_source_ids(area: Area) -> set[int]:
     """Every area whose records count under `area`: its subtree and its predecessors' subtrees."""
     return descendant_ids(predecessor_ids(descendant_ids([area.id])))
@@ -155,6 +204,7 @@ def area_from_ref(ref: dict) -> Area:
     return area
 
 
+@_memoised(lambda areas, day: (tuple(sorted(a.id for a in areas)), day))
 def communes_on(areas: Iterable[Area], day: dt.date) -> list[Area]:
     """The communes in force on `day` that make up the given areas (a district's communes, the
     communes that absorbed an abolished one)."""
@@ -173,6 +223,7 @@ def communes_on(areas: Iterable[Area], day: dt.date) -> list[Area]:
     return sorted(result.values(), key=lambda a: a.search_key)
 
 
+@_memoised(lambda day, area_ids=None: (day, None if area_ids is None else frozenset(area_ids)))
 def commune_rollup_map(day: dt.date, area_ids: Iterable[int] | None = None) -> dict[int, int]:
     """{area id: id of the commune its records count under on `day`} — for the given areas (every area
     if None) in one pass over the tree and the succession links, so counting many records costs no

@@ -26,7 +26,7 @@ from lantoa.audience.models import Reach
 from lantoa.budget.selectors import budget_totals, spending_by_kind, unit_budgets
 from lantoa.core import clock
 from lantoa.core.templatetags.vn import vn_number
-from lantoa.geo.selectors import rollup_source_ids
+from lantoa.geo.selectors import area_tree_cache, rollup_source_ids
 from lantoa.messaging.models import Message
 from lantoa.messaging.selectors import message_list
 from lantoa.orgs.models import Unit
@@ -293,7 +293,13 @@ def district_figures(*, user, plan, year: int, reports, expected_units, progress
 
 
 def final_figures(*, user, plan, progress: Progress = None) -> dict:
-    """Every indicator × every year of the plan, plan-wide and per commune, with met / missed."""
+    """Every indicator × every year of the plan, plan-wide and per commune, with met / missed. The area tree is
+    read once for the whole run (each commune's cell asks the same questions of it)."""
+    with area_tree_cache():
+        return _final_figures(user=user, plan=plan, progress=progress)
+
+
+def _final_figures(*, user, plan, progress: Progress = None) -> dict:
     items = indicators_with_targets(plan)
     years = list(plan.years)
     out = []
