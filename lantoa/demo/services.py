@@ -6,7 +6,7 @@ import random
 from importlib import import_module
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 
 from lantoa.activities.kinds import Channel, Kind, is_modern
 from lantoa.activities.models import Activity, Audience, Campaign
@@ -255,6 +255,11 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 
         extra["broadcasts"] = broadcasts_demo_load(seed=seed)
     extra.update(_audience_load(seed=seed, people=people))
+    if connection.vendor == "postgresql":
+        # Fresh bulk-loaded tables have no statistics: without them PostgreSQL plans the nested subqueries
+        # of the indicators run below (the reports freeze figures) as loops lasting minutes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     # After the registry: they build on its people and staff lists, and on the demo activities.
     for app, module, loader in (
         ("lantoa.team", "lantoa.team.demo", "team_demo_load"),
