@@ -39,6 +39,7 @@ import cProfile
 import datetime as dt
 import io
 import json
+import os
 import pstats
 import statistics
 import subprocess
@@ -365,8 +366,13 @@ def main(argv=None) -> int:
 
 
 def git_commit() -> str:
+    """The commit measured: LANTOA_BENCH_COMMIT (set by whoever runs a snapshot, as run.sh does), else git's."""
+    if os.environ.get("LANTOA_BENCH_COMMIT"):
+        return os.environ["LANTOA_BENCH_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+        if out.returncode:
+            return "?"
         dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=HERE, capture_output=True).returncode
         return out.stdout.strip() + (" + uncommitted changes" if dirty else "")
     except OSError:
