@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from lantoa.accounts.roles import Role
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
+from tests import replay
 
 # CI explores the same examples every run (a landing must not depend on luck); a developer's run explores.
 hypothesis_settings.register_profile("ci", derandomize=True)
@@ -18,14 +19,26 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
-@pytest.fixture
-def default_data(db):
+def load_default_data() -> None:
     """What `make run` loads: Hồng Ngự areas (pre-2025 and current, linked), the §VII units, the plan."""
     quiet = io.StringIO()
     call_command("load_areas", legacy_province=87, district=[870], stdout=quiet)
     call_command("load_units", stdout=quiet)
     call_command("load_plan", stdout=quiet)
     call_command("load_taxonomy", stdout=quiet)
+
+
+@pytest.fixture(scope="session")
+def default_data_rows(django_db_setup, django_db_blocker):
+    """The rows the real loaders write, captured once per test process (tests/replay.py)."""
+    with django_db_blocker.unblock():
+        return replay.capture(load_default_data)
+
+
+@pytest.fixture
+def default_data(db, default_data_rows):
+    """The default data, replayed from the session's one real load (also after a flushing test)."""
+    replay.replay(default_data_rows)
 
 
 def legacy_commune(name: str) -> Area:
