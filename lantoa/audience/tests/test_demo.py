@@ -24,15 +24,26 @@ from lantoa.core.text import normalize_phone, search_key
 from lantoa.demo.services import demo_load, demo_remove
 from lantoa.geo.selectors import commune_rollup_map, communes_on
 from lantoa.plans.models import Plan
+from tests import replay
 
 pytestmark = pytest.mark.django_db
 
 SMALL = 300
 
 
+@pytest.fixture(scope="module")
+def demo_rows(default_data_rows, django_db_blocker):
+    """The demo's rows, loaded by the real demo_load once for the module and replayed per test."""
+    with django_db_blocker.unblock():
+        return replay.capture(
+            lambda: demo_load(actor=None, people=SMALL), before=lambda: replay.replay(default_data_rows)
+        )
+
+
 @pytest.fixture
-def loaded(default_data):
-    return demo_load(actor=None, people=SMALL)
+def loaded(default_data, demo_rows):
+    replay.replay(demo_rows)
+    return demo_rows.result
 
 
 def test_people_have_valid_unique_identifiers(loaded):
