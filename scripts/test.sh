@@ -6,6 +6,9 @@
 #   4. pytest on PostgreSQL: DATABASE_URL when it is set, else a throw-away cluster
 #      (scripts/pg.sh) that is stopped and removed on any exit. SKIP_POSTGRES=1 skips this.
 # SKIP_CHECKS=1 skips step 2 (for a quick local run; `make test` and CI run everything).
+# Tests run in PYTEST_WORKERS processes (pytest-xdist; default 2, 0 = in this process), each with its
+# own database; a test module stays on one worker (--dist loadscope) so module fixtures are built once.
+# Each leg prints how long it took.
 # pytest finding no tests at all (exit 5) is a failure.
 set -euo pipefail
 
@@ -22,6 +25,8 @@ unset DATABASE_URL
 passed=()   # databases the suite passed on
 failed=""   # what failed, for the summary line
 pg_dir=""   # the throw-away cluster, when one is running
+timings=()  # "what: seconds" of each timed step, printed in the summary
+started_all=$SECONDS
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() {
@@ -32,7 +37,9 @@ fail() {
 }
 
 summary() {
-    local ok="none" label
+    local ok="none" label line
+    for line in "${timings[@]}"; do echo "test.sh: time: $line"; done
+    echo "test.sh: time: scripts/test.sh in all: $((SECONDS - started_all)) s"
     if [ ${#passed[@]} -gt 0 ]; then
         ok=""
         for label in "${passed[@]}"; do ok+="${ok:+, }$label"; done
@@ -77,6 +84,7 @@ if [ "${SKIP_CHECKS:-}" = "1" ]; then
     step "Code checks: skipped (SKIP_CHECKS=1)"
 else
     step "Code checks"
+    checks_start=$SECONDS
     $RUFF check . || fail "ruff" "ruff check found problems (try: $RUFF check --fix .)"
     $RUFF format --check . || fail "ruff format" "files are not formatted (run: $RUFF format .)"
     $PY manage.py makemigrations --check --dry-run \
@@ -84,13 +92,22 @@ else
     $PY manage.py compilemessages --ignore=.venv --verbosity 0 \
         || fail "compilemessages" "compilemessages failed (see above)"
     $PY scripts/check_messages.py || fail "translations" "translations are not up to date (see above)"
+    timings+=("code checks: $((SECONDS - checks_start)) s")
+fi
+
+WORKERS=${PYTEST_WORKERS:-2}
+XDIST_ARGS=()
+if [ "$WORKERS" != "0" ]; then
+    XDIST_ARGS=(-n "$WORKERS" --dist loadscope)
 fi
 
 # run_pytest LABEL: pytest with the arguments given to this script.
 run_pytest() {
-    local label=$1 rc=0
-    step "pytest on $label"
-    $PYTEST -p no:cacheprovider "${PYTEST_ARGS[@]}" || rc=$?
+    local label=$1 rc=0 start=$SECONDS
+    step "pytest on $label (${WORKERS} workers)"
+    $PYTEST -p no:cacheprovider "${XDIST_ARGS[@]}" "${PYTEST_ARGS[@]}" || rc=$?
+    timings+=("pytest on $label: $((SECONDS - start)) s")
+    printf 'test.sh: pytest on %s took %d s\n' "$label" $((SECONDS - start))
     case $rc in
     0) passed+=("$label") ;;
     5) fail "pytest on $label" "no tests ran on $label (pytest collected nothing)" ;;
