@@ -15,7 +15,8 @@ from lantoa.activities.kinds import MEETING_KINDS, Kind
 from lantoa.activities.models import Activity, Campaign
 from lantoa.activities.selectors import activity_scope
 from lantoa.core import clock
-from lantoa.geo.selectors import commune_rollup_map, communes_on, rollup_source_ids
+from lantoa.geo.models import Area
+from lantoa.geo.selectors import commune_rollup_map, communes_on, plan_lens_ids, rollup_source_ids
 from lantoa.orgs.access import scope_for
 from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import KpiContext, KpiResult, registry
@@ -33,8 +34,22 @@ def reference_day(year: int) -> dt.date:
     return min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
 
 
+def plan_area_ids(plan) -> set[int] | None:
+    """The areas whose records count toward `plan` (its lens), or None when it covers every area held."""
+    area_ids = list(plan.areas.values_list("id", flat=True))
+    if not area_ids:
+        return None
+    ids = plan_lens_ids(area_ids)
+    return None if len(ids) >= Area.objects.count() else ids
+
+
 def done_in_year(ctx: KpiContext):
+    """Done activities of the year in the plan's areas and the user's scope: one activity counts for
+    every plan whose areas cover it (the province plan and the commune plan alike)."""
     qs = activity_scope(user=ctx.user).filter(status=Activity.Status.DONE, start_date__year=ctx.year)
+    lens = plan_area_ids(ctx.indicator.plan)
+    if lens is not None:
+        qs = qs.filter(area_id__in=lens)
     if ctx.area is not None:
         qs = qs.filter(area__in=rollup_source_ids(ctx.area))
     if ctx.unit is not None:

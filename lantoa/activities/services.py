@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,6 @@ from lantoa.core.text import format_date, nfc, search_key
 from lantoa.geo.models import Area
 from lantoa.geo.selectors import descendant_ids
 from lantoa.orgs.access import scope_for
-from lantoa.plans.models import Plan
 
 EVIDENCE_TYPES = {
     ".jpg": (b"\xff\xd8\xff",),
@@ -57,12 +55,9 @@ def writable_area_ids(user) -> set[int] | None:
     return set(scope.area_ids) | descendant_ids(scope.home_area_ids)
 
 
-def _check_plan_period(day: dt.date, errors: dict) -> None:
-    span = Plan.objects.aggregate(first=Min("start_year"), last=Max("end_year"))
-    if span["first"] is None:
-        return
-    if not span["first"] <= day.year <= span["last"]:
-        errors["start_date"] = _("The date must fall within a plan period (%(first)s–%(last)s).") % span
+def _check_record_date(day: dt.date, errors: dict) -> None:
+    if message := clock.too_early(day):
+        errors["start_date"] = message
 
 
 def _validate(actor, activity: Activity, audiences: list[AudienceRow]) -> None:
@@ -74,7 +69,7 @@ def _validate(actor, activity: Activity, audiences: list[AudienceRow]) -> None:
         errors["end_date"] = _("The end date must be after the start date.")
     if activity.status == Activity.Status.DONE and activity.start_date > today:
         errors["start_date"] = _("An activity marked done cannot be in the future; mark it planned.")
-    _check_plan_period(activity.start_date, errors)
+    _check_record_date(activity.start_date, errors)
     area: Area = activity.area
     if area.level < Area.Level.COMMUNE:
         errors["area"] = _("Choose the commune or hamlet where it took place.")
@@ -216,7 +211,7 @@ def campaign_save(*, actor, campaign: Campaign, units=(), targets: dict | None =
         errors["end_date"] = _("The end date must be after the start date.")
     if campaign.type == Campaign.Type.MAY and not (campaign.start_date.month <= 5 <= campaign.end_date.month):
         errors["start_date"] = _("The Month of universal BHXH must include May.")
-    _check_plan_period(campaign.start_date, errors)
+    _check_record_date(campaign.start_date, errors)
     if has_role(actor, READ_ONLY):
         raise ValidationError(_("Your role may read but not record activities."))
     if errors:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import READ_ONLY, Role, has_role
 from lantoa.activities.models import Activity
+from lantoa.core import clock
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, diff, snapshot
 from lantoa.core.text import format_date, nfc
@@ -37,12 +38,12 @@ class _Errors(dict):
 
 
 def plan_years() -> list[int]:
-    """The years of the default plan (2022–2025 for Hồng Ngự); of every plan when none is the default."""
-    plan = Plan.objects.filter(is_default=True).first()
-    if plan is not None:
-        return plan.years
+    """Years a budget can be set for: every plan's years and the running year (a unit budgets its
+    work also in a year no plan covers yet, e.g. 2026 before the 2026–2030 plan is issued)."""
     spans = list(Plan.objects.values_list("start_year", "end_year"))
-    return sorted({y for first, last in spans for y in range(first, last + 1)})
+    years = {y for first, last in spans for y in range(first, last + 1)}
+    years.add(clock.today().year)
+    return sorted(years)
 
 
 def may_write(user) -> bool:
@@ -81,7 +82,7 @@ def _check_year(errors: _Errors, year) -> None:
     elif years and year not in years:
         errors.add(
             "year",
-            _("The year %(year)s is outside the plan's years (%(first)s–%(last)s).")
+            _("The year %(year)s is outside the years a budget can be set for (%(first)s–%(last)s).")
             % {"year": year, "first": years[0], "last": years[-1]},
         )
 

@@ -40,8 +40,11 @@ def _filters(request, *, statuses=True):
     data.setdefault("year", str(_default_year(years)))
     form = FilterForm(data, years=years, units=selectors.readable_units(user=request.user), statuses=statuses)
     if not form.is_valid():
+        # Keep what was valid (the year asked for), drop only the filters that were not.
+        kept = {k: v for k, v in data.items() if k not in form.errors}
+        kept.setdefault("year", str(_default_year(years)))
         form = FilterForm(
-            {"year": str(_default_year(years))},
+            kept,
             years=years,
             units=selectors.readable_units(user=request.user),
             statuses=statuses,

@@ -204,6 +204,34 @@ def area_from_ref(ref: dict) -> Area:
     return area
 
 
+@_memoised(_ids_key)
+def communes_covering(area_ids) -> set[int]:
+    """Communes under the given areas, and (transitively) every commune that absorbed one of them."""
+    below = descendant_ids(area_ids)
+    found = set(Area.objects.filter(id__in=below, level=Area.Level.COMMUNE).values_list("id", flat=True))
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(
+                AreaSuccession.objects.filter(
+                    predecessor_id__in=frontier, successor__level=Area.Level.COMMUNE
+                ).values_list("successor_id", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+@_memoised(_ids_key)
+def plan_lens_ids(area_ids: Iterable[int]) -> set[int]:
+    """Every area whose records count toward a plan covering `area_ids`: their subtrees, the communes that
+    absorbed them (a plan of the former district goes on over the communes formed in 2025) and whatever
+    rolled up into those."""
+    area_ids = set(area_ids)
+    return descendant_ids(predecessor_ids(descendant_ids(area_ids | communes_covering(area_ids))))
+
+
 @_memoised(lambda areas, day: (tuple(sorted(a.id for a in areas)), day))
 def communes_on(areas: Iterable[Area], day: dt.date) -> list[Area]:
     """The communes in force on `day` that make up the given areas (a district's communes, the

@@ -18,29 +18,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from lantoa.core import clock
-from lantoa.geo.models import Area, AreaSuccession
-from lantoa.geo.selectors import descendant_ids, rollup_source_ids
+from lantoa.geo.models import Area
+from lantoa.geo.selectors import communes_covering, rollup_source_ids
 from lantoa.orgs.access import scope_for
 from lantoa.plans.kpi import KpiContext, KpiResult, registry
 from lantoa.radio.selectors import COMPUTATION, count_weeks, iso_weeks, weekly_minimums
-
-
-def communes_covering(area_ids) -> set[int]:
-    """Communes under the given areas, and (transitively) every commune that absorbed one of them."""
-    below = descendant_ids(area_ids)
-    found = set(Area.objects.filter(id__in=below, level=Area.Level.COMMUNE).values_list("id", flat=True))
-    frontier = set(found)
-    while frontier:
-        frontier = (
-            set(
-                AreaSuccession.objects.filter(
-                    predecessor_id__in=frontier, successor__level=Area.Level.COMMUNE
-                ).values_list("successor_id", flat=True)
-            )
-            - found
-        )
-        found |= frontier
-    return found
 
 
 def _narrowed_to(area: Area) -> set[int]:

@@ -25,7 +25,7 @@ from lantoa.core import clock
 from lantoa.core.models import valid_on
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area, AreaSuccession
-from lantoa.geo.selectors import rollup_source_ids
+from lantoa.geo.selectors import communes_covering, rollup_source_ids
 from lantoa.orgs.access import get_scoped_or_404, scope_for, scope_queryset, user_unit
 from lantoa.orgs.models import Unit
 from lantoa.plans.models import Indicator, Plan
@@ -35,8 +35,9 @@ from lantoa.radio.models import Broadcast
 COMPUTATION = "radio_voluntary_per_week"
 DEFAULT_WEEKLY_MINIMUM = 2
 
-# Week statuses (the grid's colours: met green, missed red, the others grey).
-MET, MISSED, PENDING, NOT_IN_FORCE = "met", "missed", "pending", "not_in_force"
+# Week statuses (the grid's colours: met green, missed red, the others grey). NO_PLAN: the commune held
+# the week but no plan in force covered it, so nothing was asked of it (never a failure).
+MET, MISSED, PENDING, NOT_IN_FORCE, NO_PLAN = "met", "missed", "pending", "not_in_force", "no_plan"
 
 
 # --- weeks -------------------------------------------------------------------------------------------
@@ -55,7 +56,13 @@ class Week:
 
     @property
     def label(self) -> str:
+        """The ISO code (2026-W48), for exports and sorting; people read `dates`."""
         return f"{self.year}-W{self.number:02d}"
+
+    @property
+    def dates(self) -> str:
+        """The week as people name it: 23/11–29/11/2026."""
+        return f"{self.monday:%d/%m}–{self.sunday:%d/%m/%Y}"
 
     def is_finished(self, today: dt.date) -> bool:
         return self.sunday < today
@@ -201,6 +208,24 @@ def m7_indicator(*, user, year: int):
         .order_by("-plan__is_default", "-plan__start_year", "id")
         .first()
     )
+
+
+def weekly_obligations(year: int, commune_ids) -> dict[int, int | None]:
+    """Per commune: the weekly minimum of voluntary-BHXH broadcasts asked of it in `year` by the plans in
+    force that cover it (the strictest when several do), or None when no plan in force covers it.
+
+    The obligation comes from the plans, whoever reads it: a commune is not let off because the
+    reader cannot open the province's plan."""
+    commune_ids = set(commune_ids)
+    result: dict[int, int | None] = dict.fromkeys(commune_ids)
+    indicators = Indicator.objects.filter(
+        computation=COMPUTATION, plan__start_year__lte=year, plan__end_year__gte=year
+    ).select_related("plan")
+    for indicator in indicators:
+        covered = communes_covering(indicator.plan.areas.values_list("id", flat=True)) & commune_ids
+        for cid, minimum in weekly_minimums(indicator, year, covered).items():
+            result[cid] = minimum if result[cid] is None else max(result[cid], minimum)
+    return result
 
 
 def weekly_minimums(indicator, year: int, commune_ids) -> dict[int, int]:
@@ -376,6 +401,7 @@ class WeekGrid:
     today: dt.date
     merged_from: list[Area] = field(default_factory=list)  # communes that rolled up into this one
     succeeded_by: list[Area] = field(default_factory=list)  # where this commune's records go after it
+    minimum_set: bool = True  # False: no plan in force asks anything of the commune this year
 
     def _n(self, status):
         return sum(1 for c in self.cells if c.status == status)
@@ -391,22 +417,32 @@ class WeekGrid:
     @property
     def finished(self) -> int:
         """Finished weeks the commune held."""
-        return sum(1 for c in self.cells if c.status != NOT_IN_FORCE and c.week.is_finished(self.today))
+        return sum(1 for c in self.cells if c.status not in (NOT_IN_FORCE, NO_PLAN) and c.week.is_finished(self.today))
 
     @property
     def met_finished(self) -> int:
         return sum(1 for c in self.cells if c.status == MET and c.week.is_finished(self.today))
 
 
+def _status(minimum: int | None, n: int, week: Week, today: dt.date) -> str:
+    if minimum is None:
+        return NO_PLAN
+    if n >= minimum:
+        return MET
+    return MISSED if week.is_finished(today) else PENDING
+
+
 def week_grid(*, user, commune: Area, year: int) -> WeekGrid:
     """Each ISO week of `year` for one commune: the voluntary-BHXH broadcasts counted under it and the
     status — met (≥ the plan's weekly minimum; already met counts even before the week ends), missed
-    (a finished week below it), pending (not finished yet) or not in force (the commune did not hold
-    the week: before it was formed or after it was merged)."""
+    (a finished week below it), pending (not finished yet), not in force (the commune did not hold
+    the week: before it was formed or after it was merged) or no plan (no plan in force covers the
+    commune that year: the broadcasts are counted, nothing is asked)."""
     today = clock.today()
     weeks = iso_weeks(year)
     counted = count_weeks(user=user, communes=[commune], weeks=weeks)
-    minimum = weekly_minimums(m7_indicator(user=user, year=year), year, [commune.id])[commune.id]
+    obliged = weekly_obligations(year, [commune.id])[commune.id]
+    minimum = obliged if obliged is not None else DEFAULT_WEEKLY_MINIMUM
     held = {w.key for w in counted.held.get(commune.id, [])}
     cells = []
     for w in weeks:
@@ -414,7 +450,7 @@ def week_grid(*, user, commune: Area, year: int) -> WeekGrid:
             cells.append(WeekCell(w, NOT_IN_FORCE, None, minimum))
             continue
         n = counted.count(commune.id, w)
-        status = MET if n >= minimum else (MISSED if w.is_finished(today) else PENDING)
+        status = _status(obliged, n, w, today)
         cells.append(WeekCell(w, status, n, minimum))
     merged_from = list(
         Area.objects.filter(
@@ -424,7 +460,7 @@ def week_grid(*, user, commune: Area, year: int) -> WeekGrid:
     succeeded_by = list(
         Area.objects.filter(predecessions__predecessor=commune, predecessions__primary=True).order_by("name")
     )
-    return WeekGrid(commune, year, minimum, cells, today, merged_from, succeeded_by)
+    return WeekGrid(commune, year, minimum, cells, today, merged_from, succeeded_by, minimum_set=obliged is not None)
 
 
 # --- early warnings (R1.5) ---------------------------------------------------------------------------
@@ -439,8 +475,9 @@ class WeekWarning:
 
 
 def weekly_warnings(*, user, on_date: dt.date | None = None) -> list[WeekWarning]:
-    """Communes of the user's scope with fewer voluntary-BHXH broadcasts than the weekly minimum (2) in
-    the last finished ISO week before `on_date` (today by default), with their count, fewest first.
+    """Communes of the user's scope with fewer voluntary-BHXH broadcasts than the weekly minimum of the
+    plans in force for them in the last finished ISO week before `on_date` (today by default), with
+    their count, fewest first. Communes no plan in force covers are not warned about.
 
     The communes are those holding that week (in force on its Sunday): on the Tuesday a merger takes
     effect, last week still belongs to the communes that were merged."""
@@ -448,8 +485,11 @@ def weekly_warnings(*, user, on_date: dt.date | None = None) -> list[WeekWarning
     communes = list(commune_options(user=user).filter(valid_on(week.sunday)))
     if not communes:
         return []
+    minimums = weekly_obligations(week.year, [c.id for c in communes])
+    communes = [c for c in communes if minimums[c.id] is not None]  # no plan in force: nothing asked
+    if not communes:
+        return []
     counted = count_weeks(user=user, communes=communes, weeks=[week])
-    minimums = weekly_minimums(m7_indicator(user=user, year=week.year), week.year, [c.id for c in communes])
     warnings = [
         WeekWarning(c, week, counted.count(c.id, week), minimums[c.id])
         for c in communes
@@ -467,7 +507,7 @@ def dashboard_warnings(*, user, plan=None) -> list[dict]:
     return [
         {
             "text": gettext("%(commune)s: %(count)s voluntary-BHXH broadcasts in week %(week)s (at least %(minimum)s).")
-            % {"commune": w.commune.name, "count": w.count, "week": w.week.label, "minimum": w.minimum},
+            % {"commune": w.commune.name, "count": w.count, "week": w.week.dates, "minimum": w.minimum},
             "url": url,
         }
         for w in weekly_warnings(user=user)

@@ -100,6 +100,8 @@ def broadcast_save(*, actor, broadcast: Broadcast, topics=None, content_used=Non
         add("aired_on", _("Enter the date of the broadcast."))
     elif day > clock.today():
         add("aired_on", _("The date %(date)s is in the future.") % {"date": format_date(day)})
+    elif early := clock.too_early(day):
+        add("aired_on", early)
     if day is not None and commune is not None and "commune" not in errors:
         chain = [commune, commune.parent] if commune.level == Area.Level.HAMLET and commune.parent_id else [commune]
         for area in chain:

@@ -11,6 +11,7 @@ from lantoa.content.forms import usable_content_for
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
+from lantoa.core.models import valid_on
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date
 from lantoa.orgs.access import user_unit
@@ -235,13 +236,18 @@ def weekly_warnings(request):
     on = form.cleaned_data.get("on") if form.is_valid() else None
     on = on or clock.today()
     warnings = selectors.weekly_warnings(user=request.user, on_date=on)
+    week = selectors.last_finished_week(on)
+    held = list(selectors.commune_options(user=request.user).filter(valid_on(week.sunday)).order_by("search_key"))
+    obligations = selectors.weekly_obligations(week.year, [c.id for c in held])
     return render(
         request,
         "radio/warnings.html",
         {
             "form": form,
             "warnings": warnings,
-            "week": selectors.last_finished_week(on),
-            "checked": selectors.commune_options(user=request.user).exists(),
+            "week": week,
+            "checked": bool(held),
+            "no_plan": [c for c in held if obligations[c.id] is None],
+            "obliged": sum(1 for c in held if obligations[c.id] is not None),
         },
     )

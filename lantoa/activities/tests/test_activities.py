@@ -68,7 +68,7 @@ def test_modern_follows_the_channel(coordinator):
     ("changes", "field"),
     [
         ({"start_date": dt.date(2023, 6, 30), "status": "done"}, "start_date"),  # done in the future (today 15/06)
-        ({"start_date": dt.date(2019, 5, 1)}, "start_date"),  # outside every plan period
+        ({"start_date": dt.date(1994, 5, 1)}, "start_date"),  # before Vietnam Social Security existed
         ({"end_date": dt.date(2023, 6, 1)}, "end_date"),  # ends before it starts
     ],
 )

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +41,6 @@ from lantoa.core.text import format_date, nfc, search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.access import EVERYTHING, scope_for
 from lantoa.orgs.models import Unit
-from lantoa.plans.models import Plan
 from lantoa.radio.models import MAX_DURATION, Broadcast
 
 WRITE_BATCH = 500
@@ -149,18 +147,6 @@ def _title_cleaner(max_length: int):
     return clean
 
 
-def _plan_span() -> tuple[int | None, int | None]:
-    span = Plan.objects.aggregate(first=Min("start_year"), last=Max("end_year"))
-    return span["first"], span["last"]
-
-
-def _outside_plan(span, day: dt.date) -> str:
-    first, last = span
-    if first is None or first <= day.year <= last:
-        return ""
-    return _("The date must fall within a plan period (%(first)s–%(last)s).") % {"first": first, "last": last}
-
-
 def _in_force_error(area: Area, day: dt.date) -> str:
     """Why `area` (or its commune, for a hamlet) was not in force on `day`; "" if it was."""
     chain = [area, area.parent] if area.level == Area.Level.HAMLET and area.parent_id else [area]
@@ -195,7 +181,6 @@ class RecordsContext:
     today: dt.date
     default_commune: Area | None
     mapped: set[str]
-    span: tuple = (None, None)
     allowed_areas: set[int] | None = None
     units: list[Unit] = field(default_factory=list)
     campaigns: dict[str, list[Campaign]] = field(default_factory=dict)
@@ -335,7 +320,6 @@ def activity_fields() -> list[Field]:
 
 def activities_prepare(job: ImportJob, actor) -> RecordsContext:
     ctx = records_prepare(job, actor)
-    ctx.span = _plan_span()
     ctx.allowed_areas = writable_area_ids(actor) if actor is not None else None
     ctx.units = list(Unit.objects.all())
     for c in Campaign.objects.all():
@@ -389,7 +373,7 @@ def activities_build(ctx: RecordsContext, values: dict) -> tuple[dict | None, li
     day: dt.date = values["date"]
     if day > ctx.today:
         errors.append(("date", _("An activity marked done cannot be in the future; mark it planned.")))
-    elif message := _outside_plan(ctx.span, day):
+    elif message := clock.too_early(day):
         errors.append(("date", message))
 
     kind = _cached(ctx.cache, ("kind", values["kind"]), lambda: match_kind(values["kind"]))

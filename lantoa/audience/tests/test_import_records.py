@@ -327,7 +327,7 @@ def test_every_bad_activity_row_is_named_and_nothing_is_written_until_fixed(coor
         [12, "20/07/2023", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", 10, "", "", 0],  # 16: future
         [13, "", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", 10, "", "", 0],  # 17: no date
         [14, "03/03/2023", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", "ba mươi", "", "", 0],  # 18
-        [15, "25/12/2021", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", 10, "", "", 0],  # 19
+        [15, "25/12/1994", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", 10, "", "", 0],  # 19
         [16, "03/03/2023", "BHXH huyện", "Long Khánh A", "", "Hội nghị", "Người dân", 10, "", "", "nhiều"],  # 20
         list(good[0]),  # row 21: the first row again
     ]
@@ -341,10 +341,11 @@ def test_every_bad_activity_row_is_named_and_nothing_is_written_until_fixed(coor
     assert "Row 16, column Ngày: An activity marked done cannot be in the future; mark it planned." in got
     assert "Row 17, column Ngày: must not be empty" in got
     assert "Row 18, column Số người tham dự: “ba mươi” is not a whole number" in got
-    assert "Row 19, column Ngày: The date must fall within a plan period (2022–2025)." in got
+    assert "Row 19, column Ngày: The date 25/12/1994 is before 1995: check the year." in got
     assert "Row 20, column Kinh phí (đồng): “nhiều” is not an amount" in got
     assert "Row 21: repeats row 8 (same unit, form, date, place and title)" in got
-    assert len(got) == 11 and job.result["error_rows"] == 11 and job.valid_rows == 3, got
+    assert "Row 19, column Đơn vị tổ chức: Bảo hiểm xã hội huyện Hồng Ngự was not active on 25/12/1994." in got
+    assert len(got) == 12 and job.result["error_rows"] == 11 and job.valid_rows == 3, got
     choose_nothing(job)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CANCELLED

@@ -25,15 +25,20 @@ def new_line(**kw):
     return SpendingLine(**data)
 
 
-def test_plan_years(default_data):
+def test_plan_years(default_data, monkeypatch):
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2023, 6, 15))
     assert services.plan_years() == [2022, 2023, 2024, 2025]
+    # After the plan: the running year can be budgeted before the next plan exists.
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 6))
+    assert services.plan_years() == [2022, 2023, 2024, 2025, 2026]
 
 
-@pytest.mark.parametrize("year", [2021, 2026])
-def test_estimate_year_outside_the_plan(default_data, coordinator, year):
+@pytest.mark.parametrize("year", [2021, 2027])
+def test_estimate_year_outside_the_plan(default_data, coordinator, year, monkeypatch):
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 6))
     e = BudgetEstimate(unit=unit("hn-bhxh"), year=year, amount=money("1.000.000"))
     errors = errors_of(lambda: services.estimate_save(actor=coordinator, estimate=e))
-    assert errors == {"year": [f"The year {year} is outside the plan's years (2022–2025)."]}
+    assert errors == {"year": [f"The year {year} is outside the years a budget can be set for (2022–2026)."]}
     assert not BudgetEstimate.objects.exists()
 
 

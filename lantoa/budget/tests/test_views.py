@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from lantoa.accounts.roles import Role
 from lantoa.budget.models import BudgetEstimate, CheckStatus, SpendingLine
+from lantoa.core import clock
 
 from .conftest import activity, estimate, line, money, unit
 
@@ -157,9 +158,11 @@ def test_breakdowns(client, coordinator, budget_2025):
 
 def test_year_outside_the_plan_is_404(client, coordinator, budget_2025):
     login(client, coordinator)
-    assert client.get(unit_url(year=2026)).status_code == 404
-    # The list falls back to the default year rather than reading a year outside the plan.
-    assert client.get(reverse("budget:list"), {"year": 2030}).context["year"] == 2025
+    # Every plan's years and the running year can be budgeted; others are not pages.
+    assert client.get(unit_url(year=2021)).status_code == 404
+    assert client.get(unit_url(year=clock.today().year)).status_code == 200
+    # The list falls back to the default year (the running one) rather than reading a year outside.
+    assert client.get(reverse("budget:list"), {"year": 2040}).context["year"] == clock.today().year
 
 
 def test_activity_page_links_to_the_budget(client, coordinator, outsider, budget_2025):

@@ -244,9 +244,11 @@ def test_dashboard_drill_down_lists_the_broadcasts_counted(client, officer_long_
     assert "Loa Thường Lạc" not in html and "Không tính" not in html
 
 
-def test_warnings_list_page_and_dashboard_box(client, default_data, make_user):
+def test_warnings_list_page_and_dashboard_box(client, default_data, make_user, monkeypatch):
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2025, 10, 15))  # the plan is in force
     officer = make_user("commune_officer", "dt-ubnd-long-khanh")
     client.force_login(officer)
     html = client.get(reverse("plans:warnings")).content.decode()
     assert "Xã Long Khánh" in html and "Xã Tân Long" not in html  # scoped: only the officer's commune
+    assert "06/10–12/10/2025" in html and "2025-W41" not in html  # the week as people name it
     assert reverse("plans:warnings") in client.get(reverse("plans:dashboard")).content.decode()
