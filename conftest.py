@@ -26,6 +26,7 @@ def load_default_data() -> None:
     call_command("load_units", stdout=quiet)
     call_command("load_plan", stdout=quiet)
     call_command("load_taxonomy", stdout=quiet)
+    call_command("load_reference_targets", stdout=quiet)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from lantoa.core.admin import AuditedModelAdmin
-from lantoa.plans.models import Indicator, Plan, Target
+from lantoa.plans.models import Indicator, Plan, ReferenceTarget, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -19,3 +19,8 @@ class IndicatorAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "plan", "computation"]
     list_filter = ["plan"]
     inlines = [TargetInline]
+
+
+@admin.register(ReferenceTarget)
+class ReferenceTargetAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "value", "year", "source"]

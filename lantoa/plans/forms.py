@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.forms import vn_date_formfield
+from lantoa.geo.models import Area
+from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import registry
 from lantoa.plans.models import Indicator, Plan, Target
 
@@ -9,10 +11,43 @@ ALLOWED_DOCUMENTS = (".pdf", ".docx", ".doc", ".odt", ".txt")
 
 
 class PlanCopyForm(forms.Form):
+    """Starting the next plan from one that ends: period, issuer, the plan it implements, areas, indicators."""
+
     number = forms.CharField(label=_("Number and symbol"), max_length=60)
     title = forms.CharField(label=_("Title"), max_length=300)
     start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    issuer = forms.ModelChoiceField(
+        label=_("Issuing unit"), queryset=Unit.objects.none(), required=False, empty_label=_("— Choose —")
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Implements plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label=_("— None —"),
+        help_text=_("The higher-level plan this one implements, e.g. the province's plan"),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas covered"),
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the areas the plan covers.")},
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators carried over"),
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one indicator to carry over.")},
+    )
+    make_default = forms.BooleanField(label=_("Make it the default plan"), required=False)
+
+    def __init__(self, *args, plan: Plan, units, plans, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = units
+        self.fields["parent"].queryset = plans
+        self.fields["areas"].queryset = areas
+        self.fields["indicators"].queryset = plan.indicators.all()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} — {i.name}"
 
 
 class PlanForm(forms.ModelForm):

@@ -180,3 +180,31 @@ class Target(models.Model):
         from lantoa.plans.targets import target_display
 
         return target_display(self)
+
+
+class ReferenceTarget(models.Model):
+    """A national target a plan may follow (Resolution 28-NQ/TW, Resolution 403/NQ-CP …): dated
+    reference data with its source, not a target of any plan here."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("target"), max_length=300)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    measure = models.CharField(_("unit of measure"), max_length=10, choices=Indicator.Measure.choices)
+    year = models.PositiveSmallIntegerField(_("by year"))
+    source = models.CharField(_("source"), max_length=300)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    computation = models.CharField(
+        _("computation it relates to"),
+        max_length=60,
+        blank=True,
+        help_text=_("An indicator with this computation shows this value beside its targets"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["year", "code"]
+        verbose_name = _("national reference target")
+        verbose_name_plural = _("national reference targets")
+
+    def __str__(self):
+        return f"{self.name} ({self.year}): {self.value}"

@@ -13,7 +13,7 @@ from lantoa.geo.selectors import ancestor_ids
 from lantoa.orgs.access import scope_for, scope_queryset
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
-from lantoa.plans.targets import evaluate
+from lantoa.plans.targets import evaluate, value_display
 
 
 def plan_list(*, user) -> QuerySet:
@@ -51,6 +51,9 @@ def indicators_with_targets(plan: Plan) -> list[Indicator]:
     for ind in indicators:
         ind.by_year = {t.year: t for t in ind.targets.all() if t.area_id is None and t.unit_id is None}
         ind.scoped = [t for t in ind.targets.all() if t.area_id or t.unit_id]
+        # The value the previous plan achieved (set when this plan was started from it).
+        baseline = next((t.params["baseline"] for t in ind.by_year.values() if "baseline" in t.params), None)
+        ind.baseline = baseline and {"year": baseline["year"], "text": value_display(baseline["value"], ind.measure)}
     return indicators
 
 

@@ -15,10 +15,37 @@ from lantoa.core.services import audit_log, save_with_audit, snapshot
 from lantoa.core.text import nfc
 from lantoa.geo.selectors import area_from_ref, covering_areas, rollup
 from lantoa.orgs.models import Unit
-from lantoa.plans.models import Indicator, Plan, Target
+from lantoa.plans.models import Indicator, Plan, ReferenceTarget, Target
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PLAN_FILE = DATA_DIR / "hong_ngu_2022_2025.json"
+REFERENCE_TARGETS_FILE = DATA_DIR / "reference_targets.json"
+
+
+@transaction.atomic
+def reference_targets_load(*, actor, path: Path = REFERENCE_TARGETS_FILE) -> int:
+    """Load the national reference targets; one already there (same code) keeps its edits. Returns how
+    many were added."""
+    added = 0
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        if ReferenceTarget.objects.filter(code=row["code"]).exists():
+            continue
+        ref = ReferenceTarget(
+            code=row["code"],
+            name=row["name"],
+            value=_dec(row["value"]),
+            measure=row["measure"],
+            year=row["year"],
+            source=row["source"],
+            issued_on=dt.date.fromisoformat(row["issued_on"]) if row.get("issued_on") else None,
+            computation=row.get("computation", ""),
+            note=row.get("note", ""),
+        )
+        ref.full_clean()
+        ref.save()
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=ref, verb="reference_targets_load")
+        added += 1
+    return added
 
 
 def _dec(value) -> Decimal | None:
@@ -104,16 +131,64 @@ def plan_load(*, actor, path: Path = DEFAULT_PLAN_FILE, make_default: bool = Tru
     return plan, True
 
 
+def proposed_areas(plan: Plan, start_year: int) -> list:
+    """The areas a plan following `plan` from `start_year` covers: those of `plan` still in force on
+    1 January, the others replaced by what absorbed them (the former Hồng Ngự communes → Xã Thường
+    Phước, Xã Long Khánh, Xã Long Phú Thuận, Phường Thường Lạc …)."""
+    return covering_areas(plan.areas.all(), dt.date(start_year, 1, 1))
+
+
+def baselines(plan: Plan) -> dict[int, Decimal | None]:
+    """{indicator id: the value achieved in the plan's last year} (the final evaluation's figure,
+    computed for the whole plan by the same computation)."""
+    from lantoa.plans.kpi import compute
+
+    return {ind.pk: compute(ind, plan.end_year).actual for ind in plan.indicators.all()}
+
+
+def _area_errors(areas, start_year: int, end_year: int) -> str:
+    first, last = dt.date(start_year, 1, 1), dt.date(end_year, 12, 31)
+    gone = [
+        a.name
+        for a in areas
+        if (a.valid_from is not None and a.valid_from > last) or (a.valid_to is not None and a.valid_to < first)
+    ]
+    if gone:
+        return _("%(areas)s did not exist in %(start)s–%(end)s.") % {
+            "areas": ", ".join(gone),
+            "start": start_year,
+            "end": end_year,
+        }
+    return ""
+
+
 @transaction.atomic
 def plan_copy(
-    *, actor, plan: Plan, number: str, title: str, start_year: int, end_year: int, issuer: Unit | None = None
+    *,
+    actor,
+    plan: Plan,
+    number: str,
+    title: str,
+    start_year: int,
+    end_year: int,
+    issuer: Unit | None = None,
+    parent: Plan | None = ...,
+    areas=None,
+    indicators=None,
+    make_default: bool = False,
 ) -> Plan:
-    """A new plan for another period with the same indicators.
+    """The next plan, started from `plan`: a new period with the chosen indicators (all by default).
 
-    Each new year gets the target of the source plan's last year (edit them after); targets set for
-    an area move to the area that covers it at the start of the new period.
+    Each new year gets the target of the source plan's last year (edit them after), with the value
+    achieved that year as its baseline; targets set for an area move to the area that covers it at
+    the start of the new period. `areas` defaults to `proposed_areas`; `parent` (the plan it
+    implements) to the source plan's.
     """
     number, title = nfc(number), nfc(title)
+    issuer = issuer or plan.issuer
+    parent = plan.parent if parent is ... else parent
+    chosen = list(plan.indicators.all()) if indicators is None else list(indicators)
+    areas = proposed_areas(plan, start_year) if areas is None else list(areas)
     errors = {}
     if not number:
         errors["number"] = _("The number and symbol must not be empty.")
@@ -123,25 +198,49 @@ def plan_copy(
         errors["end_year"] = _("The last year must not be before the first year.")
     if start_year <= plan.end_year:
         errors["start_year"] = _("The new period must start after %(year)s.") % {"year": plan.end_year}
+    elif issuer is not None and end_year >= start_year:
+        clash = Plan.objects.filter(issuer=issuer, start_year__lte=end_year, end_year__gte=start_year).first()
+        if clash is not None:
+            errors["start_year"] = _("%(unit)s already has a plan for %(start)s–%(end)s (%(number)s).") % {
+                "unit": issuer.name,
+                "start": clash.start_year,
+                "end": clash.end_year,
+                "number": clash.number,
+            }
     if Plan.objects.filter(number=number, title=title).exists():
         errors["number"] = _("A plan with the same number and title already exists.")
+    if not chosen:
+        errors["indicators"] = _("Choose at least one indicator to carry over.")
+    elif any(ind.plan_id != plan.pk for ind in chosen):
+        errors["indicators"] = _("Only indicators of the plan being continued can be carried over.")
+    if not areas:
+        errors["areas"] = _("Choose the areas the plan covers.")
+    elif end_year >= start_year and (message := _area_errors(areas, start_year, end_year)):
+        errors["areas"] = message
     if errors:
         raise ValidationError(errors)
+    achieved = baselines(plan)
     period_start = dt.date(start_year, 1, 1)
+    if make_default:
+        for previous in Plan.objects.filter(is_default=True):
+            previous.is_default = False
+            save_with_audit(actor=actor, obj=previous, verb="plan_copy", note="no longer the default plan")
     new = Plan.objects.create(
         number=number,
         title=title,
-        issuer=issuer or plan.issuer,
-        issuer_name=plan.issuer_name,
-        parent=plan.parent,
+        issuer=issuer,
+        issuer_name=plan.issuer_name if issuer is None else "",
+        parent=parent,
         copied_from=plan,
         start_year=start_year,
         end_year=end_year,
-        summary=f"Sao chép từ {plan.number} ({plan.start_year}–{plan.end_year}).",
+        summary=f"Tiếp nối {plan.number} ({plan.start_year}–{plan.end_year}).",
+        is_default=make_default,
     )
-    new.areas.set(covering_areas(plan.areas.all(), period_start))
+    new.areas.set(areas)
     audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=new, verb="plan_copy", note=f"từ {plan}")
-    for indicator in plan.indicators.all():
+    for indicator in sorted(chosen, key=lambda i: (i.order, i.code)):
+        baseline = achieved.get(indicator.pk)
         source_targets = list(indicator.targets.all())
         last_year = max((t.year for t in source_targets), default=None)
         copy = Indicator.objects.create(
@@ -172,6 +271,12 @@ def plan_copy(
             if key in seen:
                 continue  # two old communes merged into one: the first target carries over, edit it after
             seen.add(key)
+            params = dict(t.params)
+            if area is None and t.unit_id is None and baseline is not None:
+                params["baseline"] = {
+                    "year": plan.end_year,
+                    "value": baseline if isinstance(baseline, bool) else str(baseline),
+                }
             for year in new.years:
                 Target.objects.create(
                     indicator=copy,
@@ -182,7 +287,7 @@ def plan_copy(
                     max_value=t.max_value,
                     expected=t.expected,
                     label=t.label,
-                    params=t.params,
+                    params=params,
                     note=_("Copied from the %(year)s target") % {"year": t.year},
                 )
     return new

@@ -21,6 +21,15 @@ def wording_adds_to(label: str, display: str) -> bool:
     return bool(re.search(r"[^\W\d_]", label.replace("%", "")))
 
 
+def value_display(value, measure: str) -> str:
+    """An achieved value as the plan reads it: yes/no, 37,5%, 1.204."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return _num(Decimal(str(value))) + ("%" if measure == "percent" else "")
+
+
 def target_display(target) -> str:
     direction = target.indicator.direction
     suffix = "%" if target.indicator.measure == "percent" else ""

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,11 +13,14 @@ from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
+from lantoa.geo.models import Area
+from lantoa.orgs.access import user_unit
 from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry, warning_providers
-from lantoa.plans.models import Target
+from lantoa.plans.models import ReferenceTarget, Target
+from lantoa.plans.targets import value_display
 
 # How the drill-down shows records that are neither activities nor broadcasts, by the records' model
 # ("app_label.model_name"): (template of the table, prepare(user, rows) → the rows it renders). Apps
@@ -122,21 +127,79 @@ def plan_edit(request, pk):
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
 
 
+def _next_plan_choices(user, plan, start_year: int):
+    """What the next-plan form offers: units in force, readable plans, and the areas proposed (the
+    successors of the old plan's areas) with every province and commune in force the user may read."""
+    from django.db.models import Q
+
+    from lantoa.core.models import valid_on
+    from lantoa.orgs.access import readable_communes, readable_units
+
+    first = dt.date(start_year, 1, 1)
+    proposed = services.proposed_areas(plan, start_year)
+    communes = readable_communes(user).filter(valid_on(first))
+    areas = Area.objects.filter(
+        Q(id__in=[a.id for a in proposed])
+        | Q(id__in=communes.values("id"))
+        | Q(level=Area.Level.PROVINCE, valid_to__isnull=True)
+    ).order_by("level", "search_key")
+    units = readable_units(user, on=first).order_by("search_key")
+    plans = selectors.plan_list(user=user).exclude(pk=plan.pk)
+    return proposed, {"units": units, "plans": plans, "areas": areas}
+
+
 @login_required
 def plan_copy(request, pk):
+    """Start the next plan from this one (a guided form: period, issuer, areas, indicators)."""
     _require_editor(request.user)
     plan = selectors.plan_get(user=request.user, pk=pk)
-    initial = {"start_year": plan.end_year + 1, "end_year": plan.end_year + 5, "title": plan.title, "number": ""}
-    form = PlanCopyForm(request.POST or None, initial=initial)
+    start = plan.end_year + 1
+    if request.method == "POST" and str(request.POST.get("start_year", "")).isdigit():
+        start = min(max(int(request.POST["start_year"]), 2000), 2100)
+    proposed, choices = _next_plan_choices(request.user, plan, start)
+    own = user_unit(request.user)
+    initial = {
+        "start_year": plan.end_year + 1,
+        "end_year": plan.end_year + 5,
+        "title": plan.title.replace(str(plan.end_year), str(plan.end_year + 5)),
+        "number": "",
+        "issuer": own if own is not None and not own.valid_to else plan.issuer,
+        "parent": plan.parent,
+        "areas": proposed,
+        "indicators": list(plan.indicators.all()),
+        "make_default": plan.is_default,
+    }
+    form = PlanCopyForm(request.POST or None, initial=initial, plan=plan, **choices)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.plan_copy(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The plan has been copied. Review the targets of the new period."))
+            messages.success(request, _("The new plan has been created. Review the targets of each year."))
             return redirect("plans:detail", pk=new.pk)
-    return render(request, "plans/plan_copy.html", {"plan": plan, "form": form})
+    achieved = services.baselines(plan)
+    shown = {ind.pk: value_display(achieved.get(ind.pk), ind.measure) for ind in plan.indicators.all()}
+    successors = {a.id: sorted({p.name for p in plan_predecessors(a, plan)}) for a in proposed}
+    return render(
+        request,
+        "plans/plan_copy.html",
+        {
+            "plan": plan,
+            "form": form,
+            "formers": successors,
+            "baselines": shown,
+            "references": ReferenceTarget.objects.all(),
+        },
+    )
+
+
+def plan_predecessors(area, plan) -> list:
+    """The areas of `plan` (or below them) that `area` absorbed: shown beside each proposed area."""
+    from lantoa.geo.selectors import descendant_ids
+
+    covered = descendant_ids(plan.areas.values_list("id", flat=True))
+    return list(Area.objects.filter(successions__successor=area, id__in=covered))
 
 
 @login_required

@@ -10,6 +10,7 @@ from conftest import current_commune, legacy_commune
 from lantoa.core.models import AuditLog
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
+from lantoa.plans import services as plan_services
 from lantoa.plans.services import plan_copy, plan_load, target_save
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +233,7 @@ def test_copy_view(client, coordinator, officer_long_khanh_a):
     client.force_login(officer_long_khanh_a)
     assert client.get(url).status_code == 404
     client.force_login(coordinator)
-    response = client.post(url, {"number": "20/KH-UBND", "title": "KH 2026–2030", "start_year": 2026, "end_year": 2030})
+    response = client.post(url, _copy_form(_plan()))
     new = Plan.objects.get(number="20/KH-UBND")
     assert response.status_code == 302 and response["Location"] == reverse("plans:detail", args=[new.pk])
 
@@ -323,3 +324,127 @@ def test_indicator_edit_is_audited_and_for_editors_only(client, coordinator, off
     assert row.changes["note"][1] == "Báo cáo tỷ lệ hằng quý"
     response = client.post(url, {**data, "computation": "no_such_thing"})
     assert response.status_code == 200 and "no_such_thing" in response.content.decode()
+
+
+def _copy_form(plan, **overrides):
+    data = {
+        "number": "20/KH-UBND",
+        "title": "KH 2026–2030",
+        "start_year": 2026,
+        "end_year": 2030,
+        "areas": [a.pk for a in plan_services.proposed_areas(plan, 2026)],
+        "indicators": list(plan.indicators.values_list("pk", flat=True)),
+        "make_default": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_next_plan_proposes_the_communes_that_absorbed_the_district(default_data):
+    names = [a.name for a in plan_services.proposed_areas(_plan(), 2026)]
+    assert sorted(names) == [
+        "Phường Thường Lạc",
+        "Xã Long Khánh",
+        "Xã Long Phú Thuận",
+        "Xã Thường Phước",
+        "Xã Tân Long",
+    ]
+    # Before the reorganisation the district itself is still in force.
+    assert [a.name for a in plan_services.proposed_areas(_plan(), 2025)] == ["Huyện Hồng Ngự"]
+
+
+def test_next_plan_keeps_chosen_indicators_with_baseline(default_data, coordinator):
+    old = _plan()
+    kept = old.indicators.filter(code__in=["T3", "M3", "M7"])
+    new = plan_copy(
+        actor=coordinator,
+        plan=old,
+        number="20/KH-UBND",
+        title="KH 2026–2030",
+        start_year=2026,
+        end_year=2030,
+        indicators=kept,
+        make_default=True,
+    )
+    assert sorted(new.indicators.values_list("code", flat=True)) == ["M3", "M7", "T3"]
+    assert Plan.objects.get(is_default=True) == new and not Plan.objects.get(pk=old.pk).is_default
+    assert AuditLog.objects.filter(verb="plan_copy", target_id=str(old.pk), action=AuditLog.Action.UPDATE).exists()
+    # No records in 2025: a percent has no value so no baseline; a yes/no milestone was not reached.
+    assert "baseline" not in _target("T3", 2027, new).params
+    assert _target("M3", 2030, new).params["baseline"] == {"year": 2025, "value": False}
+
+
+def test_next_plan_baseline_is_the_last_years_value(default_data, coordinator, monkeypatch):
+    old = _plan()
+    t3 = old.indicators.get(code="T3")
+    m3 = old.indicators.get(code="M3")
+    monkeypatch.setattr(
+        plan_services, "baselines", lambda plan: {t3.pk: Decimal("41.5"), m3.pk: True} if plan == old else {}
+    )
+    new = plan_copy(
+        actor=coordinator, plan=old, number="3/KH", title="Mới", start_year=2026, end_year=2027, indicators=[t3, m3]
+    )
+    assert _target("T3", 2026, new).params["baseline"] == {"year": 2025, "value": "41.5"}
+    assert _target("M3", 2027, new).params["baseline"] == {"year": 2025, "value": True}
+    from lantoa.plans.selectors import indicators_with_targets
+
+    shown = {i.code: i.baseline["text"] for i in indicators_with_targets(new)}
+    assert shown == {"T3": "41,5%", "M3": "có"}
+
+
+def test_next_plan_refuses_overlap_old_areas_and_no_indicator(default_data, coordinator):
+    old = _plan()
+    plan_copy(actor=coordinator, plan=old, number="4/KH", title="A", start_year=2026, end_year=2030)
+    with pytest.raises(ValidationError) as err:
+        plan_copy(actor=coordinator, plan=old, number="5/KH", title="B", start_year=2028, end_year=2032)
+    assert "2026–2030" in err.value.message_dict["start_year"][0]
+    with pytest.raises(ValidationError) as err:
+        plan_copy(
+            actor=coordinator,
+            plan=old,
+            number="6/KH",
+            title="C",
+            start_year=2031,
+            end_year=2035,
+            areas=[legacy_commune("Xã Long Khánh A")],
+            indicators=[],
+        )
+    assert "Xã Long Khánh A" in err.value.message_dict["areas"][0]
+    assert "indicators" in err.value.message_dict
+    assert Plan.objects.filter(number__in=["5/KH", "6/KH"]).count() == 0
+
+
+def test_next_plan_page_shows_baselines_and_creates_the_plan(client, coordinator):
+    old = _plan()
+    client.force_login(coordinator)
+    url = reverse("plans:copy", args=[old.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    for name in ["Xã Thường Phước", "Phường Thường Lạc", "Xã Tân Long"]:
+        assert name in body
+    assert "← " in body  # each proposed commune names the communes it absorbed
+    assert body.count('name="indicators"') == 18
+    # A form error names the field and keeps nothing.
+    bad = client.post(url, _copy_form(old, indicators=[]))
+    assert bad.status_code == 200 and Plan.objects.count() == 2
+    assert "Chọn ít nhất một chỉ tiêu" in bad.content.decode()
+    response = client.post(url, _copy_form(old))
+    new = Plan.objects.get(number="20/KH-UBND")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:detail", args=[new.pk])
+    assert new.is_default and new.indicators.count() == 18 and new.areas.count() == 5
+
+
+def test_reference_targets_load_keeps_edits(default_data, coordinator):
+    from lantoa.plans.models import ReferenceTarget
+
+    refs = {r.code: r for r in ReferenceTarget.objects.all()}
+    assert len(refs) == 3 and any(r.value == Decimal("60") and r.year == 2030 for r in refs.values())
+    edited = next(iter(refs.values()))
+    edited.note = "Đã đối chiếu văn bản gốc."
+    edited.save()
+    assert plan_services.reference_targets_load(actor=coordinator) == 0
+    assert ReferenceTarget.objects.get(pk=edited.pk).note == "Đã đối chiếu văn bản gốc."
+    ReferenceTarget.objects.filter(pk=edited.pk).delete()
+    assert plan_services.reference_targets_load(actor=coordinator) == 1
+    assert AuditLog.objects.filter(verb="reference_targets_load").exists()

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Load the default data: the Hồng Ngự areas (pre-2025 and current, linked), the units of §VII, "
-        "the Hồng Ngự plan 2022–2025, and a first administrator if there is no account. Safe to re-run."
+        "the Hồng Ngự plan 2022–2025, "
+        "the national reference targets for 2030, and a first administrator if there is no account. Safe to re-run."
     )
 
     def handle(self, *args, **options):
@@ -13,4 +14,5 @@ class Command(BaseCommand):
         call_command("load_units", stdout=self.stdout)
         call_command("load_plan", stdout=self.stdout)
         call_command("load_taxonomy", stdout=self.stdout)
+        call_command("load_reference_targets", stdout=self.stdout)
         call_command("bootstrap_admin", stdout=self.stdout)
