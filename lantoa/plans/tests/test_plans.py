@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from conftest import current_commune, legacy_commune
 from lantoa.core.models import AuditLog
+from lantoa.plans import services as plan_services
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
-from lantoa.plans import services as plan_services
 from lantoa.plans.services import plan_copy, plan_load, target_save
 
 pytestmark = pytest.mark.django_db
