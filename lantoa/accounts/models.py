@@ -16,6 +16,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self):
+        # Vietnamese order: family and middle name (last_name) before the given name (first_name).
+        return f"{self.last_name} {self.first_name}".strip()
+
     def __str__(self):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username

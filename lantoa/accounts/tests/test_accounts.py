@@ -93,3 +93,24 @@ def test_admin_password_reset_is_one_time_and_audited(client, django_user_model,
     staff.refresh_from_db()
     assert staff.check_password("Mot-lan-thoi-2026") and staff.must_change_password
     assert AuditLog.objects.filter(verb="password_reset", target_id=str(staff.pk), actor=admin).exists()
+
+
+def test_short_new_password_is_refused_in_vietnamese(client, coordinator):
+    coordinator.set_password("Mat-khau-cu-2026")
+    coordinator.save()
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "Mat-khau-cu-2026", "new_password1": "Ab#12345", "new_password2": "Ab#12345"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in html
+    assert "too short" not in html
+
+
+def test_full_name_reads_family_name_first(make_user, default_data):
+    from lantoa.accounts.roles import Role
+
+    user = make_user(Role.COORDINATOR, "hn-ldtbxh")
+    assert user.get_full_name() == f"Nguyễn Văn {Role.COORDINATOR}"
