@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard benchmark series: 1×, 4×, 16× the base size, on SQLite and on a throw-away PostgreSQL
 # (scripts/pg.sh, stopped and removed on any exit). Prints the results and writes them to
-# bench/results-<date>.txt.
+# bench/results-<date>.txt. Exits 3 when the app's figures differ from the hand SQL's anywhere (that run
+# is not timed).
 #
 #   bash bench/run.sh                       # base 0.0625 (12,500 activities, 31,250 radio rows) → 16× = 1
 #   BASE=0.03125 bash bench/run.sh          # a smaller base (16× = half the province)
@@ -23,7 +24,8 @@ if [ "${SNAPSHOT:-0}" = 1 ] && [ -z "${LANTOA_BENCH_COMMIT:-}" ]; then
     cp bench/*.py bench/*.sh "$snap/bench/"
     ln -s "$PWD/.venv" "$snap/.venv"
     rc=0
-    OUT=${OUT:-$PWD/bench/results-$(date +%Y-%m-%d).txt} LANTOA_BENCH_COMMIT="$(git rev-parse --short HEAD) (snapshot)" \
+    label="$(git rev-parse --short HEAD) (snapshot$(git diff --quiet HEAD -- bench || echo ', plus the bench/ files of the working tree'))"
+    OUT=${OUT:-$PWD/bench/results-$(date +%Y-%m-%d).txt} LANTOA_BENCH_COMMIT="$label" \
         bash "$snap/bench/run.sh" || rc=$?
     rm -rf "$snap"
     exit $rc
@@ -136,6 +138,13 @@ for db in $DATABASES; do
     done
 done
 
-"$PY" bench/summary.py "$WORK"/*.json | tee -a "$OUT"
+# A run whose figures differ from the SQL's stops untimed and writes no JSON: summarise the others.
+shopt -s nullglob
+jsons=("$WORK"/*.json)
+shopt -u nullglob
+if [ ${#jsons[@]} -gt 0 ]; then
+    "$PY" bench/summary.py "${jsons[@]}" | tee -a "$OUT"
+fi
+[ "$status" -ne 0 ] && say "run.sh: FAILED — a run stopped (exit $status); if 3, the app's figures differ from the hand SQL's (above)"
 say "results written to $OUT"
 exit $status
