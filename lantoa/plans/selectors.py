@@ -41,6 +41,21 @@ def default_plan(*, user) -> Plan | None:
     return plans.filter(is_default=True).first() or plans.filter(indicators__isnull=False).first()
 
 
+def plan_for_year(*, user, year: int) -> Plan | None:
+    """The plan a year's records and reports belong to: the default plan if its period covers the year,
+    else the most recent readable plan (with indicators) that does."""
+    plans = plan_list(user=user).filter(start_year__lte=year, end_year__gte=year, indicators__isnull=False)
+    return plans.order_by("-is_default", "-start_year", "-pk").first()
+
+
+def plan_years(*, user) -> list[int]:
+    """Every year some readable plan covers, oldest first (reports of an ended plan stay reachable)."""
+    years: set[int] = set()
+    for start, end in plan_list(user=user).filter(indicators__isnull=False).values_list("start_year", "end_year"):
+        years.update(range(start, end + 1))
+    return sorted(years)
+
+
 def indicators_with_targets(plan: Plan) -> list[Indicator]:
     """Indicators in order, each with `.by_year` = {year: plan-wide target} and `.scoped` targets."""
     indicators = list(

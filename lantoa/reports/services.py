@@ -340,7 +340,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         return 0
     from lantoa.plans.models import Plan
 
-    if not Plan.objects.filter(is_default=True, start_year__lte=year, end_year__gte=year).exists():
+    if not Plan.objects.filter(start_year__lte=year, end_year__gte=year, indicators__isnull=False).exists():
         return 0
     handed_in = Report.objects.filter(
         kind=ReportKind.UNIT_ANNUAL, year=year, status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED]

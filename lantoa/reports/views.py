@@ -14,7 +14,7 @@ from lantoa.core.forms import apply_validation_error
 from lantoa.core.text import format_date, format_datetime
 from lantoa.documents.models import ReportKind
 from lantoa.orgs.access import user_unit
-from lantoa.plans.selectors import default_plan
+from lantoa.plans.selectors import default_plan, plan_for_year, plan_years
 
 from . import selectors, services
 from .figures import differences, is_commune_unit
@@ -37,15 +37,25 @@ def _default_year(plan) -> int:
     return max(plan.start_year, min(this, plan.end_year))
 
 
+def _years(request, plan) -> list[int]:
+    """The years offered: those of every readable plan, so an ended plan's reports stay reachable."""
+    return plan_years(user=request.user) or list(plan.years)
+
+
+def _plan_of_year(request, year, fallback):
+    return (plan_for_year(user=request.user, year=int(year)) if year else None) or fallback
+
+
 @login_required
 def report_list(request):
     plan = _plan(request)
-    years = list(plan.years)
+    years = _years(request, plan)
     data = request.GET.copy()
     data.setdefault("year", str(_default_year(plan)))
     form = FilterForm(data, years=years, units=selectors.readable_units(user=request.user))
     cleaned = form.cleaned_data if form.is_valid() else {"year": _default_year(plan)}
     year = cleaned.get("year")
+    plan = _plan_of_year(request, year, plan)
     qs = selectors.report_list(
         user=request.user,
         year=year,
@@ -122,8 +132,9 @@ def report_new(request):
         initial["unit"] = request.GET["unit"]
     elif home is not None:
         initial["unit"] = home.pk
-    form = NewReportForm(request.POST or None, initial=initial, years=list(plan.years), units=units)
+    form = NewReportForm(request.POST or None, initial=initial, years=_years(request, plan), units=units)
     if request.method == "POST" and form.is_valid():
+        plan = _plan_of_year(request, form.cleaned_data["year"], plan)
         try:
             report = services.report_create(
                 actor=request.user,
@@ -296,7 +307,9 @@ def file_download(request, pk):
 @login_required
 def library(request):
     plan = _plan(request)
-    form = FilterForm(request.GET or None, years=list(plan.years), units=selectors.readable_units(user=request.user))
+    form = FilterForm(
+        request.GET or None, years=_years(request, plan), units=selectors.readable_units(user=request.user)
+    )
     cleaned = form.cleaned_data if form.is_valid() else {}
     fmt_filter = request.GET.get("format", "")
     fmt_filter = fmt_filter if fmt_filter in ReportFile.Format.values else ""

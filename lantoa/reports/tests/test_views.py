@@ -212,3 +212,28 @@ def test_a_report_moved_by_the_system_shows_a_dash_for_who(client, draft, coordi
     page = client.get(reverse("reports:detail", args=[draft.pk]))
     assert page.status_code == 200 and "Bổ sung số liệu" in page.content.decode()
     assert page.context["submitted_name"] == "—" and page.context["decided_name"] == "—"
+
+
+def test_reports_of_an_ended_plan_stay_reachable_once_the_next_plan_is_default(client, world, coordinator, plan):
+    from lantoa.plans.services import plan_copy
+
+    new = plan_copy(
+        actor=None,
+        plan=plan,
+        number="15/KH-UBND",
+        title="KH 2026–2030",
+        start_year=2026,
+        end_year=2030,
+        make_default=True,
+    )
+    login(client, coordinator)
+    page = client.get(reverse("reports:new"))
+    years = [int(v) for v, _label in page.context["form"].fields["year"].choices if str(v).isdigit()]
+    assert years == list(range(2022, 2031))
+    unit = page.context["form"].fields["unit"].queryset.first()
+    client.post(reverse("reports:new"), {"kind": "unit_annual", "unit": unit.pk, "year": 2025})
+    # The 2025 report belongs to the plan of 2025, not to the default one.
+    assert Report.objects.get(year=2025).plan == plan
+    listed = client.get(reverse("reports:list"), {"year": 2025})
+    assert listed.status_code == 200 and listed.context["plan"] == plan
+    assert client.get(reverse("reports:list"), {"year": 2027}).context["plan"] == new
