@@ -296,10 +296,30 @@ def sections(report: Report, figures: dict) -> list[Section]:
     return out
 
 
+PLACE_PREFIX = re.compile(r"^(xã|phường|thị trấn|thị xã|thành phố|huyện|quận|tỉnh|đặc khu)\s+", re.IGNORECASE)
+
+
+def place_name(unit) -> str:
+    """The "địa danh" of the document (Decree 30/2020): the administrative unit the issuer sits in,
+    without its level ("Xã Long Khánh" → "Long Khánh"); REPORTS_PLACE, when set, wins."""
+    configured = getattr(settings, "REPORTS_PLACE", "")
+    if configured:
+        return configured
+    return PLACE_PREFIX.sub("", unit.area.name).strip() if unit.area_id else ""
+
+
 def context(report: Report, figures: dict, *, day: dt.date | None = None) -> dict:
+    from lantoa.orgs.services import unit_name_on
+
     unit = report.unit
-    parent = unit.parent.name if unit.parent_id else getattr(settings, "REPORTS_ISSUER_PARENT", "UBND huyện Hồng Ngự")
     day = day or (timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate())
+    # Names as they were on the document's day (a unit renamed or merged since keeps its old heading).
+    if unit.parent_id:
+        parent = unit_name_on(unit.parent, day)
+    elif unit.area_id and unit.area.level == unit.area.Level.DISTRICT:
+        parent = getattr(settings, "REPORTS_ISSUER_PARENT", "UBND huyện Hồng Ngự")
+    else:
+        parent = ""  # a commune's People's Committee (since 2025 under the province) heads its own documents
     short = {
         ReportKind.UNIT_ANNUAL: "BC",
         ReportKind.DISTRICT: "BC-UBND",
@@ -308,9 +328,9 @@ def context(report: Report, figures: dict, *, day: dt.date | None = None) -> dic
     }[report.kind]
     return {
         "issuer_parent": parent.upper(),
-        "issuer": unit.name.upper(),
+        "issuer": unit_name_on(unit, day).upper(),
         "doc_number": report.doc_number or f"      /{short}",
-        "place": getattr(settings, "REPORTS_PLACE", "Hồng Ngự"),
+        "place": place_name(unit),
         "date": day,
         "title": "BÁO CÁO",
         "subtitle": subtitle(report),

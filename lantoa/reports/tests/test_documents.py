@@ -204,3 +204,24 @@ def test_a_template_that_breaks_when_rendered_leaves_a_failed_row(draft, officer
     assert again.pk != item.pk and again.status == ReportFile.Status.DONE
     assert again.source["template"]["version"] == fixed.version == 2
     assert ReportFile.objects.get(pk=item.pk).status == ReportFile.Status.FAILED
+
+
+def test_heading_names_the_issuer_as_it_was_on_the_documents_day(draft, coordinator):
+    """The district union's 2024 report keeps the district heading; a new commune's 2026 report heads
+    itself, dated at the commune; a renamed unit's old document keeps the old name."""
+    from lantoa.orgs.models import Unit
+    from lantoa.orgs.services import unit_rename
+
+    heading = build.context(draft, {}, day=dt.date(2025, 1, 10))
+    assert heading["issuer_parent"] == unit_of("hn-mttq").name.upper()
+    assert heading["issuer"] == UNIT_NAME.upper() and heading["place"] == "Hồng Ngự"
+
+    commune = Unit.objects.get(code="dt-ubnd-long-khanh")
+    report = services.report_create(actor=coordinator, plan=draft.plan, unit=commune, year=2025)
+    heading = build.context(report, {}, day=dt.date(2026, 1, 8))
+    assert heading["issuer_parent"] == "" and heading["issuer"] == "ỦY BAN NHÂN DÂN XÃ LONG KHÁNH"
+    assert heading["place"] == "Long Khánh"
+
+    unit_rename(actor=coordinator, unit=commune, new_name="Ủy ban nhân dân phường Long Khánh", on=dt.date(2026, 3, 1))
+    assert build.context(report, {}, day=dt.date(2026, 1, 8))["issuer"] == "ỦY BAN NHÂN DÂN XÃ LONG KHÁNH"
+    assert build.context(report, {}, day=dt.date(2026, 3, 2))["issuer"] == "ỦY BAN NHÂN DÂN PHƯỜNG LONG KHÁNH"
