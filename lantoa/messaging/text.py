@@ -6,13 +6,17 @@ characters take two places (the extension table: ^ { } [ ] ~ | € and backslash
 """
 
 import datetime as dt
+import functools
+import json
 import string
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
+from lantoa.core import clock
 from lantoa.core.text import format_date, format_number
 
 GSM7_BASIC = (
@@ -65,17 +69,32 @@ def accent_free(text: str) -> str:
 
 
 # Template fields: name → (label, function of a person-like mapping). Dates dd/mm/yyyy, money 1.234.567.
-VOLUNTARY_RATE = Decimal("0.22")  # Law 58/2014 and Law 41/2024 alike; see `contribution`
+RATES_FILE = Path(__file__).resolve().parent / "data" / "voluntary_contribution.json"
 _MONTHS = {"1m": 1, "3m": 3, "6m": 6, "12m": 12}
 
 
-def contribution(income, payment_mode: str) -> Decimal | None:
-    """What a voluntary contributor pays per period before state support: 22% of the declared monthly
-    income times the months of the payment mode (monthly when not known)."""
+@functools.cache
+def _rates() -> list[tuple[dt.date, Decimal]]:
+    rules = json.loads(RATES_FILE.read_text(encoding="utf-8"))["rules"]
+    return sorted((dt.date.fromisoformat(r["from"]), Decimal(r["rate"])) for r in rules)
+
+
+def voluntary_rate(day: dt.date | None = None) -> Decimal:
+    """The voluntary contribution rate in force on `day` (today by default): a law changes it, so it is
+    data with dates (`data/voluntary_contribution.json`), the earliest one before its first date."""
+    day = day or clock.today()
+    rates = _rates()
+    return next((rate for start, rate in reversed(rates) if start <= day), rates[0][1])
+
+
+def contribution(income, payment_mode: str, day: dt.date | None = None) -> Decimal | None:
+    """What a voluntary contributor pays per period before state support: the rate in force on `day`
+    (22% since 2014) of the declared monthly income times the months of the payment mode (monthly when
+    not known)."""
     if income is None:
         return None
     months = _MONTHS.get(payment_mode or "", 1)
-    return (Decimal(income) * VOLUNTARY_RATE * months).quantize(Decimal("1"))
+    return (Decimal(income) * voluntary_rate(day) * months).quantize(Decimal("1"))
 
 
 def _given_name(full: str) -> str:
@@ -88,7 +107,7 @@ FIELDS = {
     "ngay_den_han": (_("next payment due (dd/mm/yyyy)"), lambda p: format_date(p.get("next_due_date"))),
     "so_tien": (
         _("amount due for the period (VND)"),
-        lambda p: format_number(contribution(p.get("declared_income"), p.get("payment_mode"))),
+        lambda p: format_number(contribution(p.get("declared_income"), p.get("payment_mode"), p.get("next_due_date"))),
     ),
     "so_bhxh": (_("BHXH number"), lambda p: p.get("bhxh_number") or ""),
     "xa": (_("commune"), lambda p: p.get("commune") or ""),
