@@ -37,8 +37,15 @@ def plan_get(*, user, pk: int) -> Plan:
 
 
 def default_plan(*, user) -> Plan | None:
-    plans = plan_list(user=user)
-    return plans.filter(is_default=True).first() or plans.filter(indicators__isnull=False).first()
+    """The plan a page opens on: one of the user's plans in force this year (the default plan first),
+    else the default plan, else the most recent — so a commune whose new plan is not the district's
+    default still lands on its own current plan."""
+    plans = plan_list(user=user).filter(indicators__isnull=False)
+    return (
+        plan_for_year(user=user, year=clock.today().year)
+        or plans.filter(is_default=True).first()
+        or plans.order_by("-end_year", "-start_year", "-pk").first()
+    )
 
 
 def plan_for_year(*, user, year: int) -> Plan | None:

@@ -448,3 +448,19 @@ def test_reference_targets_load_keeps_edits(default_data, coordinator):
     ReferenceTarget.objects.filter(pk=edited.pk).delete()
     assert plan_services.reference_targets_load(actor=coordinator) == 1
     assert AuditLog.objects.filter(verb="reference_targets_load").exists()
+
+
+def test_pages_open_on_the_plan_in_force_this_year(default_data, coordinator, monkeypatch):
+    import datetime as dt
+
+    from lantoa.plans.selectors import default_plan
+
+    old = _plan()
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 7))
+    # Nothing covers 2026 yet: the default plan.
+    assert default_plan(user=coordinator) == old
+    new = plan_copy(actor=coordinator, plan=old, number="9/KH", title="Mới", start_year=2026, end_year=2030)
+    # Not made the default, but in force this year: pages open on it.
+    assert not new.is_default and default_plan(user=coordinator) == new
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2024, 3, 1))
+    assert default_plan(user=coordinator) == old
