@@ -48,6 +48,20 @@ def default_plan(*, user) -> Plan | None:
     )
 
 
+def chosen_plan(*, user, value: str) -> Plan | None:
+    """The plan a page shows: the one picked (?plan=, through the access gate), else `default_plan`."""
+    if value:
+        if not str(value).isdigit():
+            raise Http404
+        return plan_get(user=user, pk=int(value))
+    return default_plan(user=user)
+
+
+def plans_with_indicators(*, user) -> QuerySet:
+    """The plans a picker offers, most recent first."""
+    return plan_list(user=user).filter(indicators__isnull=False).distinct().order_by("-start_year", "-pk")
+
+
 def plan_for_year(*, user, year: int) -> Plan | None:
     """The plan a year's records and reports belong to: the default plan if its period covers the year,
     else the most recent readable plan (with indicators) that does."""

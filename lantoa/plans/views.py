@@ -35,13 +35,7 @@ def _require_editor(user):
 
 @login_required
 def dashboard(request):
-    chosen = request.GET.get("plan", "")
-    if chosen:
-        if not chosen.isdigit():
-            raise Http404
-        plan = selectors.plan_get(user=request.user, pk=int(chosen))
-    else:
-        plan = selectors.default_plan(user=request.user)
+    plan = selectors.chosen_plan(user=request.user, value=request.GET.get("plan", ""))
     rows = selectors.dashboard_rows(user=request.user, plan=plan) if plan else []
     warnings = []
     for provider in warning_providers:
@@ -53,7 +47,7 @@ def dashboard(request):
             "plan": plan,
             "rows": rows,
             "warnings": warnings,
-            "plans": selectors.plan_list(user=request.user).filter(indicators__isnull=False).distinct(),
+            "plans": selectors.plans_with_indicators(user=request.user),
         },
     )
 
@@ -321,6 +315,10 @@ def indicator_records(request, plan_pk, pk, year):
 @login_required
 def warning_list(request):
     """Every early warning (R1.5) as a list: targets the pace will not reach, communes short of broadcasts."""
-    plan = selectors.default_plan(user=request.user)
+    plan = selectors.chosen_plan(user=request.user, value=request.GET.get("plan", ""))
     warnings = [w for provider in warning_providers for w in (provider(user=request.user, plan=plan) if plan else [])]
-    return render(request, "plans/warning_list.html", {"plan": plan, "warnings": warnings})
+    return render(
+        request,
+        "plans/warning_list.html",
+        {"plan": plan, "warnings": warnings, "plans": selectors.plans_with_indicators(user=request.user)},
+    )

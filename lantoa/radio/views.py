@@ -15,7 +15,7 @@ from lantoa.core.models import valid_on
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date
 from lantoa.orgs.access import user_unit
-from lantoa.plans.selectors import default_plan
+from lantoa.plans.selectors import plan_years
 from lantoa.radio import selectors, services
 from lantoa.radio.forms import CURRENT_FIRST, BroadcastFilterForm, BroadcastForm, WarningsForm, WeekGridForm, area_label
 from lantoa.radio.models import Broadcast
@@ -197,8 +197,8 @@ def broadcast_delete(request, pk):
 
 
 def _years(user, this_year: int) -> list[int]:
-    plan = default_plan(user=user)
-    years = set(plan.years) if plan else set(range(this_year - 3, this_year))
+    # Every year of the user's plans (an ended plan's years stay), and this year.
+    years = set(plan_years(user=user)) or set(range(this_year - 3, this_year))
     years.add(this_year)
     return sorted(years, reverse=True)
 

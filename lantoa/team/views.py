@@ -23,7 +23,7 @@ from lantoa.core.text import format_date, format_number, search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.access import readable_communes, readable_units, scope_for, user_unit
 from lantoa.orgs.models import Unit
-from lantoa.plans.selectors import default_plan
+from lantoa.plans.selectors import plan_years
 from lantoa.team import imports, selectors, services
 from lantoa.team.forms import CandidateFilterForm, ImportForm, MemberEndForm, MemberFilterForm, MemberForm
 from lantoa.team.models import TeamMember, TrainingAttendance
@@ -38,8 +38,8 @@ def _writer_or_404(user):
 
 def _years(user) -> list[int]:
     this_year = clock.today().year
-    plan = default_plan(user=user)
-    years = set(plan.years) if plan else set(range(this_year - 3, this_year))
+    # Every year of the user's plans (an ended plan's years stay), and this year.
+    years = set(plan_years(user=user)) or set(range(this_year - 3, this_year))
     years.add(this_year)
     return sorted(years, reverse=True)
 

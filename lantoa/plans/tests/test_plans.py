@@ -464,3 +464,16 @@ def test_pages_open_on_the_plan_in_force_this_year(default_data, coordinator, mo
     assert not new.is_default and default_plan(user=coordinator) == new
     monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2024, 3, 1))
     assert default_plan(user=coordinator) == old
+
+
+def test_dashboard_and_warnings_pick_a_plan(client, coordinator):
+    old = _plan()
+    new = plan_copy(actor=coordinator, plan=old, number="9/KH", title="Mới", start_year=2026, end_year=2030)
+    client.force_login(coordinator)
+    for name in ("plans:dashboard", "plans:warnings"):
+        page = client.get(reverse(name), {"plan": old.pk})
+        assert page.status_code == 200 and page.context["plan"] == old
+        assert f'<option value="{new.pk}"' in page.content.decode()
+        assert client.get(reverse(name), {"plan": "x"}).status_code == 404
+    page = client.get(reverse("plans:dashboard"), {"plan": new.pk})
+    assert [y for y in new.years if f"<th>{y}</th>" in page.content.decode()] == new.years
