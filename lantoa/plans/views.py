@@ -8,13 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lantoa.accounts.roles import PLAN_EDITORS, has_role
+from lantoa.accounts.roles import PLAN_EDITORS, Role, has_role
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.geo.models import Area
 from lantoa.orgs.access import user_unit
+from lantoa.orgs.models import Unit
 from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
@@ -93,6 +94,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "indicators": indicators,
             "can_edit": has_role(request.user, PLAN_EDITORS),
+            "can_continue": has_role(request.user, PLAN_EDITORS | {Role.COMMUNE_OFFICER}),
         },
     )
 
@@ -132,20 +134,32 @@ def _next_plan_choices(user, plan, start_year: int):
     first = dt.date(start_year, 1, 1)
     proposed = services.proposed_areas(plan, start_year)
     communes = readable_communes(user).filter(valid_on(first))
-    areas = Area.objects.filter(
-        Q(id__in=[a.id for a in proposed])
-        | Q(id__in=communes.values("id"))
-        | Q(level=Area.Level.PROVINCE, valid_to__isnull=True)
-    ).order_by("level", "search_key")
-    units = readable_units(user, on=first).order_by("search_key")
+    if has_role(user, PLAN_EDITORS):
+        areas = Area.objects.filter(
+            Q(id__in=[a.id for a in proposed])
+            | Q(id__in=communes.values("id"))
+            | Q(level=Area.Level.PROVINCE, valid_to__isnull=True)
+        )
+        units = readable_units(user, on=first)
+    else:
+        # A commune officer starts its own commune's plan: its communes only, issued by its own unit.
+        own = set(communes.values_list("id", flat=True))
+        proposed = [a for a in proposed if a.id in own] or list(communes)
+        areas = Area.objects.filter(id__in=own)
+        home = user_unit(user)
+        units = Unit.objects.filter(pk=home.pk if home else None)
+    areas = areas.order_by("level", "search_key")
+    units = units.order_by("search_key")
     plans = selectors.plan_list(user=user).exclude(pk=plan.pk)
     return proposed, {"units": units, "plans": plans, "areas": areas}
 
 
 @login_required
 def plan_copy(request, pk):
-    """Start the next plan from this one (a guided form: period, issuer, areas, indicators)."""
-    _require_editor(request.user)
+    """Start the next plan from this one (a guided form: period, issuer, areas, indicators); the
+    coordinator for the whole area, a commune officer for its own commune."""
+    if not has_role(request.user, PLAN_EDITORS | {Role.COMMUNE_OFFICER}):
+        raise Http404
     plan = selectors.plan_get(user=request.user, pk=pk)
     start = plan.end_year + 1
     if request.method == "POST" and str(request.POST.get("start_year", "")).isdigit():

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import current_commune, legacy_commune
+from lantoa.accounts.roles import Role
 from lantoa.core.models import AuditLog
 from lantoa.plans import services as plan_services
 from lantoa.plans.kpi import compute, registry
@@ -228,9 +229,9 @@ def test_target_form_error_names_the_field_in_vietnamese(client, coordinator):
     assert _target("M4", 2023).min_value == Decimal("5")
 
 
-def test_copy_view(client, coordinator, officer_long_khanh_a):
+def test_copy_view(client, coordinator, make_user):
     url = reverse("plans:copy", args=[_plan().pk])
-    client.force_login(officer_long_khanh_a)
+    client.force_login(make_user(Role.UNIT_OFFICER, "hn-hoinongdan"))
     assert client.get(url).status_code == 404
     client.force_login(coordinator)
     response = client.post(url, _copy_form(_plan()))
@@ -477,3 +478,31 @@ def test_dashboard_and_warnings_pick_a_plan(client, coordinator):
         assert client.get(reverse(name), {"plan": "x"}).status_code == 404
     page = client.get(reverse("plans:dashboard"), {"plan": new.pk})
     assert [y for y in new.years if f"<th>{y}</th>" in page.content.decode()] == new.years
+
+
+def test_a_commune_officer_starts_its_communes_next_plan(client, default_data, make_user, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 7))
+    old = _plan()
+    officer = make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh")
+    client.force_login(officer)
+    assert "Lập kế hoạch giai đoạn tiếp theo" in client.get(reverse("plans:detail", args=[old.pk])).content.decode()
+    url = reverse("plans:copy", args=[old.pk])
+    form = client.get(url).context["form"]
+    assert [a.name for a in form.initial["areas"]] == ["Xã Long Khánh"]
+    assert [a.name for a in form.fields["areas"].queryset] == ["Xã Long Khánh"]
+    assert [u.code for u in form.fields["issuer"].queryset] == ["dt-ubnd-long-khanh"]
+    # Another commune cannot be slipped in.
+    other = current_commune("Xã Tân Long")
+    bad = client.post(url, _copy_form(old, number="01/KH-UBND", areas=[other.pk], make_default=""))
+    assert bad.status_code == 200 and "areas" in bad.context["form"].errors
+    data = _copy_form(old, number="01/KH-UBND", areas=[current_commune("Xã Long Khánh").pk], make_default="")
+    data["issuer"] = form.fields["issuer"].queryset.get().pk
+    # It implements the province plan the district plan implemented (offered and picked by default).
+    assert form.initial["parent"] == old.parent and old.parent in form.fields["parent"].queryset
+    data["parent"] = old.parent.pk
+    response = client.post(url, data)
+    new = Plan.objects.get(number="01/KH-UBND")
+    assert response.status_code == 302 and not new.is_default and new.issuer.code == "dt-ubnd-long-khanh"
+    assert [a.name for a in new.areas.all()] == ["Xã Long Khánh"] and new.parent == old.parent
