@@ -155,10 +155,15 @@ def commune_cells(*, user, indicator: Indicator, year: int, target=None) -> list
     day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
     scope = scope_for(user)
     communes = [c for c in communes_on(indicator.plan.areas.all(), day) if scope.sees_all or c.id in scope.area_ids]
+    # A count set for the whole plan (M4 meetings, M6, M10 classes) is not asked of each commune: a
+    # commune is judged only against a target of its own; otherwise its figure counts toward the total.
+    whole_plan = indicator.measure in (Indicator.Measure.COUNT, Indicator.Measure.PER_UNIT)
+    own = {t.area_id: t for t in Target.objects.filter(indicator=indicator, year=year, area__in=communes, unit=None)}
     rows = []
     for commune in communes:
-        cell = indicator_cell(user=user, indicator=indicator, year=year, target=target, area=commune)
-        rows.append({"area": commune, **cell})
+        asked = own.get(commune.id) or (None if whole_plan else target)
+        cell = indicator_cell(user=user, indicator=indicator, year=year, target=asked, area=commune)
+        rows.append({"area": commune, "toward_total": whole_plan and asked is None, **cell})
     return rows
 
 

@@ -506,3 +506,24 @@ def test_a_commune_officer_starts_its_communes_next_plan(client, default_data, m
     new = Plan.objects.get(number="01/KH-UBND")
     assert response.status_code == 302 and not new.is_default and new.issuer.code == "dt-ubnd-long-khanh"
     assert [a.name for a in new.areas.all()] == ["Xã Long Khánh"] and new.parent == old.parent
+
+
+def test_a_whole_plan_count_is_not_asked_of_each_commune(client, coordinator, in_2023):
+    plan = _plan()
+    m4 = plan.indicators.get(code="M4")
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:indicator", args=[plan.pk, m4.pk]), {"year": 2023})
+    communes = page.context["communes"]
+    assert communes and all(c["toward_total"] and c["target"] is None for c in communes)
+    by_commune = page.content.decode().split("Theo xã, năm 2023")[1].split("</table>")[0]
+    assert "tính vào chỉ tiêu chung của kế hoạch" in by_commune and "chưa đạt" not in by_commune.lower()
+    # A target set for one commune is judged for that commune.
+    commune = communes[0]["area"]
+    Target.objects.create(indicator=m4, year=2023, area=commune, min_value=1)
+    page = client.get(reverse("plans:indicator", args=[plan.pk, m4.pk]), {"year": 2023})
+    row = next(c for c in page.context["communes"] if c["area"] == commune)
+    assert not row["toward_total"] and row["target"].min_value == 1
+    # A share (T3) is still judged commune by commune against the plan's target.
+    t3 = plan.indicators.get(code="T3")
+    page = client.get(reverse("plans:indicator", args=[plan.pk, t3.pk]), {"year": 2023})
+    assert all(not c["toward_total"] and c["target"] is not None for c in page.context["communes"])
