@@ -169,7 +169,7 @@ def plan_copy(request, pk):
     initial = {
         "start_year": plan.end_year + 1,
         "end_year": plan.end_year + 5,
-        "title": plan.title.replace(str(plan.end_year), str(plan.end_year + 5)),
+        "title": _next_title(plan, proposed),
         "number": "",
         "issuer": own if own is not None and not own.valid_to else plan.issuer,
         "parent": plan.parent,
@@ -200,6 +200,19 @@ def plan_copy(request, pk):
             "references": ReferenceTarget.objects.all(),
         },
     )
+
+
+def _next_title(plan, proposed) -> str:
+    """The old title with the new end year; an abolished area it names becomes the one area the new plan
+    covers ("… huyện Hồng Ngự" → "… xã Long Khánh" for a commune's plan)."""
+    title = plan.title.replace(str(plan.end_year), str(plan.end_year + 5))
+    if len(proposed) == 1:
+        new_name = proposed[0].name
+        for old in plan.areas.all():
+            if old.id != proposed[0].id and old.name.lower() in title.lower():
+                start = title.lower().index(old.name.lower())
+                title = title[:start] + new_name[0].lower() + new_name[1:] + title[start + len(old.name) :]
+    return title
 
 
 def plan_predecessors(area, plan) -> list:

@@ -491,6 +491,7 @@ def test_a_commune_officer_starts_its_communes_next_plan(client, default_data, m
     url = reverse("plans:copy", args=[old.pk])
     form = client.get(url).context["form"]
     assert [a.name for a in form.initial["areas"]] == ["Xã Long Khánh"]
+    assert form.initial["title"].endswith("đến năm 2030 trên địa bàn xã Long Khánh")
     assert [a.name for a in form.fields["areas"].queryset] == ["Xã Long Khánh"]
     assert [u.code for u in form.fields["issuer"].queryset] == ["dt-ubnd-long-khanh"]
     # Another commune cannot be slipped in.
