@@ -340,9 +340,18 @@ def plan_save(*, actor, plan: Plan) -> Plan:
 
 @transaction.atomic
 def indicator_save(*, actor, indicator: Indicator) -> Indicator:
+    """Save a new or edited indicator of a plan (its code unique within the plan)."""
+    indicator.code = nfc(indicator.code).strip().upper()
     indicator.name, indicator.description, indicator.note = (
         nfc(indicator.name),
         nfc(indicator.description),
         nfc(indicator.note),
     )
+    if not indicator.code:
+        raise ValidationError({"code": _("The code must not be empty.")})
+    if Indicator.objects.filter(plan=indicator.plan, code=indicator.code).exclude(pk=indicator.pk).exists():
+        raise ValidationError({"code": _("The plan already has an indicator %(code)s.") % {"code": indicator.code}})
+    if indicator.pk is None and not indicator.order:
+        last = Indicator.objects.filter(plan=indicator.plan).order_by("-order").values_list("order", flat=True).first()
+        indicator.order = (last or 0) + 1
     return save_with_audit(actor=actor, obj=indicator, verb="indicator_save")

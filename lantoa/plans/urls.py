@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/document/", views.plan_document, name="document"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
     path("<int:pk>/copy/", views.plan_copy, name="copy"),
+    path("<int:plan_pk>/indicators/new/", views.indicator_new, name="indicator_new"),
     path("<int:plan_pk>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("<int:plan_pk>/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("<int:plan_pk>/indicators/<int:pk>/records/<int:year>/", views.indicator_records, name="records"),

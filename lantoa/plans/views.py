@@ -20,7 +20,7 @@ from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry, warning_providers
-from lantoa.plans.models import ReferenceTarget, Target
+from lantoa.plans.models import Indicator, ReferenceTarget, Target
 from lantoa.plans.targets import value_display
 
 # How the drill-down shows records that are neither activities nor broadcasts, by the records' model
@@ -302,6 +302,23 @@ def indicator_edit(request, plan_pk, pk):
             messages.success(request, _("The indicator has been saved."))
             return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
     return render(request, "plans/indicator_form.html", {"plan": plan, "indicator": indicator, "form": form})
+
+
+@login_required
+def indicator_new(request, plan_pk):
+    """Add an indicator to a plan, its computation chosen from the catalogue of computed indicators."""
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    form = IndicatorForm(request.POST or None, instance=Indicator(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.indicator_save(actor=request.user, indicator=form.save(commit=False))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The indicator has been added. Set its target for each year."))
+            return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
+    return render(request, "plans/indicator_form.html", {"plan": plan, "indicator": None, "form": form})
 
 
 @login_required

@@ -528,3 +528,30 @@ def test_a_whole_plan_count_is_not_asked_of_each_commune(client, coordinator, in
     t3 = plan.indicators.get(code="T3")
     page = client.get(reverse("plans:indicator", args=[plan.pk, t3.pk]), {"year": 2023})
     assert all(not c["toward_total"] and c["target"] is not None for c in page.context["communes"])
+
+
+def test_an_indicator_is_added_from_the_catalogue_in_the_products_screens(client, coordinator, make_user):
+    plan = _plan()
+    url = reverse("plans:indicator_new", args=[plan.pk])
+    client.force_login(make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh"))
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert "Thêm chỉ tiêu" in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    data = {
+        "code": "m12",
+        "name": "Số lớp tập huấn cho cộng tác viên",
+        "measure": "count",
+        "direction": "gte",
+        "computation": "training_classes",
+    }
+    # The code of an existing indicator is refused on the field, nothing saved.
+    bad = client.post(url, {**data, "code": "M10"})
+    assert bad.status_code == 200 and "Kế hoạch đã có chỉ tiêu M10." in bad.content.decode()
+    assert plan.indicators.count() == 18
+    response = client.post(url, data)
+    new = plan.indicators.get(code="M12")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:indicator", args=[plan.pk, new.pk])
+    assert new.order > plan.indicators.get(code="M11").order
+    assert AuditLog.objects.filter(verb="indicator_save", target_id=str(new.pk)).exists()
+    # It is computed from the records by the chosen computation, as M10 is.
+    assert compute(new, 2023).actual == compute(plan.indicators.get(code="M10"), 2023).actual
