@@ -40,7 +40,7 @@ def default_plan(*, user) -> Plan | None:
     """The plan a page opens on: one of the user's plans in force this year (the default plan first),
     else the default plan, else the most recent — so a commune whose new plan is not the district's
     default still lands on its own current plan."""
-    plans = plan_list(user=user).filter(indicators__isnull=False)
+    plans = plans_with_indicators(user=user)
     return (
         plan_for_year(user=user, year=clock.today().year)
         or plans.filter(is_default=True).first()
@@ -65,16 +65,39 @@ def plans_with_indicators(*, user) -> QuerySet:
 def plan_for_year(*, user, year: int) -> Plan | None:
     """The plan a year's records and reports belong to: the default plan if its period covers the year,
     else the most recent readable plan (with indicators) that does."""
-    plans = plan_list(user=user).filter(start_year__lte=year, end_year__gte=year, indicators__isnull=False)
+    plans = plans_with_indicators(user=user).filter(start_year__lte=year, end_year__gte=year)
     return plans.order_by("-is_default", "-start_year", "-pk").first()
 
 
 def plan_years(*, user) -> list[int]:
     """Every year some readable plan covers, oldest first (reports of an ended plan stay reachable)."""
     years: set[int] = set()
-    for start, end in plan_list(user=user).filter(indicators__isnull=False).values_list("start_year", "end_year"):
+    for start, end in plans_with_indicators(user=user).values_list("start_year", "end_year"):
         years.update(range(start, end + 1))
     return sorted(years)
+
+
+def record_years(*, user, this_year: int) -> list[int]:
+    """The years a list of records offers, newest first: every year of the user's plans (an ended
+    plan's years stay) and this year; the last three years when the user has no plan."""
+    years = set(plan_years(user=user)) or set(range(this_year - 3, this_year))
+    years.add(this_year)
+    return sorted(years, reverse=True)
+
+
+def absorbed_areas(plan: Plan, areas) -> dict[int, list[str]]:
+    """{area id: names of the areas of `plan` (or below them) it absorbed}, shown beside each area
+    proposed for the next plan."""
+    from lantoa.geo.models import Area
+    from lantoa.geo.selectors import descendant_ids
+
+    covered = descendant_ids(plan.areas.values_list("id", flat=True))
+    found: dict[int, set[str]] = {a.id: set() for a in areas}
+    for successor_id, name in Area.objects.filter(successions__successor__in=list(found), id__in=covered).values_list(
+        "successions__successor", "name"
+    ):
+        found[successor_id].add(name)
+    return {area_id: sorted(names) for area_id, names in found.items()}
 
 
 def indicators_with_targets(plan: Plan) -> list[Indicator]:

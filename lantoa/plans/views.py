@@ -188,14 +188,13 @@ def plan_copy(request, pk):
             return redirect("plans:detail", pk=new.pk)
     achieved = services.baselines(plan)
     shown = {ind.pk: value_display(achieved.get(ind.pk), ind.measure) for ind in plan.indicators.all()}
-    successors = {a.id: sorted({p.name for p in plan_predecessors(a, plan)}) for a in proposed}
     return render(
         request,
         "plans/plan_copy.html",
         {
             "plan": plan,
             "form": form,
-            "formers": successors,
+            "formers": selectors.absorbed_areas(plan, proposed),
             "baselines": shown,
             "references": ReferenceTarget.objects.all(),
         },
@@ -213,14 +212,6 @@ def _next_title(plan, proposed) -> str:
                 start = title.lower().index(old.name.lower())
                 title = title[:start] + new_name[0].lower() + new_name[1:] + title[start + len(old.name) :]
     return title
-
-
-def plan_predecessors(area, plan) -> list:
-    """The areas of `plan` (or below them) that `area` absorbed: shown beside each proposed area."""
-    from lantoa.geo.selectors import descendant_ids
-
-    covered = descendant_ids(plan.areas.values_list("id", flat=True))
-    return list(Area.objects.filter(successions__successor=area, id__in=covered))
 
 
 @login_required

@@ -15,7 +15,7 @@ from lantoa.core.models import valid_on
 from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date
 from lantoa.orgs.access import user_unit
-from lantoa.plans.selectors import plan_years
+from lantoa.plans.selectors import record_years
 from lantoa.radio import selectors, services
 from lantoa.radio.forms import CURRENT_FIRST, BroadcastFilterForm, BroadcastForm, WarningsForm, WeekGridForm, area_label
 from lantoa.radio.models import Broadcast
@@ -196,18 +196,11 @@ def broadcast_delete(request, pk):
     return render(request, "radio/broadcast_confirm_delete.html", {"broadcast": broadcast, "error": error})
 
 
-def _years(user, this_year: int) -> list[int]:
-    # Every year of the user's plans (an ended plan's years stay), and this year.
-    years = set(plan_years(user=user)) or set(range(this_year - 3, this_year))
-    years.add(this_year)
-    return sorted(years, reverse=True)
-
-
 @login_required
 def week_grid(request):
     communes = selectors.commune_options(user=request.user)
     this_year = selectors.week_of(clock.today()).year
-    years = _years(request.user, this_year)
+    years = record_years(user=request.user, this_year=this_year)
     data = request.GET.copy()
     data.setdefault("year", str(this_year))
     year_text = data.get("year", "")

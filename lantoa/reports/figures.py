@@ -25,14 +25,13 @@ from lantoa.activities.selectors import activity_scope
 from lantoa.audience.models import Reach
 from lantoa.budget.selectors import budget_totals, spending_by_kind, unit_budgets
 from lantoa.core import clock
-from lantoa.core.templatetags.vn import vn_number
 from lantoa.geo.selectors import area_tree_cache, rollup_source_ids
 from lantoa.messaging.models import Message
 from lantoa.messaging.selectors import message_list
 from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import compute
 from lantoa.plans.selectors import commune_cells, indicators_with_targets
-from lantoa.plans.targets import STATUS_BEHIND, STATUS_MET, evaluate, target_display
+from lantoa.plans.targets import STATUS_BEHIND, STATUS_MET, evaluate, target_display, value_display
 
 Progress = Callable[[int, str], None] | None
 
@@ -68,12 +67,7 @@ def _dec(value) -> Decimal:
 
 def actual_display(result, measure: str) -> str:
     """The figure as the dashboard shows it: yes/no, 37,5%, 1.234."""
-    if not result.has_data:
-        return "—"
-    if result.actual is True or result.actual is False:
-        return gettext("yes") if result.actual else gettext("no")
-    text = vn_number(result.actual, 1)
-    return f"{text}%" if measure == "percent" else text
+    return value_display(result.actual, measure)
 
 
 def indicator_row(indicator, year: int, result, target) -> dict:

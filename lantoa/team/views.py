@@ -23,7 +23,7 @@ from lantoa.core.text import format_date, format_number, search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.access import readable_communes, readable_units, scope_for, user_unit
 from lantoa.orgs.models import Unit
-from lantoa.plans.selectors import plan_years
+from lantoa.plans.selectors import record_years
 from lantoa.team import imports, selectors, services
 from lantoa.team.forms import CandidateFilterForm, ImportForm, MemberEndForm, MemberFilterForm, MemberForm
 from lantoa.team.models import TeamMember, TrainingAttendance
@@ -34,14 +34,6 @@ PAGE_SIZE = 50
 def _writer_or_404(user):
     if not selectors.may_write(user):
         raise Http404
-
-
-def _years(user) -> list[int]:
-    this_year = clock.today().year
-    # Every year of the user's plans (an ended plan's years stay), and this year.
-    years = set(plan_years(user=user)) or set(range(this_year - 3, this_year))
-    years.add(this_year)
-    return sorted(years, reverse=True)
 
 
 def _writable_units(user):
@@ -89,7 +81,7 @@ def _export(fmt, qs, year):
 
 @login_required
 def member_list(request):
-    years = _years(request.user)
+    years = record_years(user=request.user, this_year=clock.today().year)
     data = request.GET.copy()
     data.setdefault("year", str(clock.today().year))
     form = MemberFilterForm(
