@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -96,6 +96,55 @@ def plan_detail(request, pk):
             "can_edit": has_role(request.user, PLAN_EDITORS),
             "can_continue": has_role(request.user, PLAN_EDITORS | {Role.COMMUNE_OFFICER}),
         },
+    )
+
+
+@login_required
+def plan_sheet_download(request, pk):
+    """The plan spreadsheet (indicators and yearly targets by area), to fill in Excel and import back."""
+    from lantoa.core.exports import XLSX_TYPE
+    from lantoa.plans.sheet import plan_sheet
+
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    response = HttpResponse(plan_sheet(plan), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}-chi-tieu.xlsx"'
+    return response
+
+
+@login_required
+def plan_sheet_upload(request, pk):
+    """Import a filled plan spreadsheet: checked whole, row errors listed, nothing half-saved; "check
+    only" counts what would change without writing."""
+    from lantoa.plans.sheet import PlanSheetError, plan_sheet_import
+
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    errors, summary, dry_run = [], None, bool(request.POST.get("dry_run"))
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Choose the filled spreadsheet (.xlsx or .csv).")]
+        elif upload.size > 5 * 1024 * 1024:
+            errors = [_("The file is larger than %(mb)s MB.") % {"mb": 5}]
+        else:
+            try:
+                summary = plan_sheet_import(
+                    actor=request.user, plan=plan, data=upload.read(), filename=upload.name, dry_run=dry_run
+                )
+            except PlanSheetError as exc:
+                errors = exc.row_errors
+            else:
+                if not dry_run:
+                    messages.success(
+                        request,
+                        _("Plan sheet imported: %(created)s targets added, %(changed)s changed, %(deleted)s deleted.")
+                        % {"created": summary.created, "changed": summary.changed, "deleted": summary.deleted},
+                    )
+                    return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_sheet_import.html",
+        {"plan": plan, "errors": errors, "summary": summary, "dry_run": dry_run},
     )
 
 
