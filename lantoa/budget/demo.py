@@ -1,4 +1,4 @@
-"""Demo budget for 2022–2025, built on the demo activities (`Activity.is_demo`):
+"""Demo budget for 2022–2025 and 2026 up to today, built on the demo activities (`Activity.is_demo`):
 
 - estimates (regular budget) for the district offices and associations that run the plan and every commune
   committee in force
@@ -8,7 +8,7 @@
 - about half of those costs settled on a spending line with a voucher number (the line then stands for
   the activity), plus a few other lines per unit (leaflets, gift books, collaborators' allowances);
 - per unit and year the finance office has accepted everything (most units), queried one item, or left part of
-  the year to check (more of these in 2025); its check of an activity cost is kept on a line (models.py).
+  the year to check (more of these in 2025 and 2026); its check of an activity cost is kept on a line (models.py).
 Some units end a year above their estimate. Load after the activities; remove before them.
 """
 
@@ -23,11 +23,13 @@ from django.utils import timezone
 
 from lantoa.activities.kinds import Kind
 from lantoa.activities.models import Activity, Campaign
+from lantoa.core import clock
 from lantoa.orgs.models import Unit
 
 from .models import BudgetEstimate, CheckStatus, SpendingLine
 
-YEARS = (2022, 2023, 2024, 2025)
+YEARS = (2022, 2023, 2024, 2025, 2026)
+LAST_CHECKED = 2024  # the finance office has checked the years up to this one most
 OFFICES = ("hn-ldtbxh", "hn-bhxh", "hn-vhtt", "hn-ttvhtt")  # and every association (mass organisation)
 # Cost ranges (thousand VND) of the demo activities that spend money.
 COSTS = {
@@ -85,7 +87,7 @@ def _checked(obj, status: str, year: int, today: dt.date, note: str = "") -> Non
 def _apply_checks(rng: random.Random, records: list, activities: list, year: int, today: dt.date) -> list:
     """Check one unit's year; returns the lines that record checks of activity costs (those not settled
     on a line: the finance office's check of one is kept on a new line of the same amount)."""
-    accepted, queried = OUTCOMES["last" if year == YEARS[-1] else "finished"]
+    accepted, queried = OUTCOMES["last" if year > LAST_CHECKED else "finished"]
     roll = rng.random()
     outcome = "accepted" if roll < accepted else ("queried" if roll < accepted + queried else "pending")
     check_lines = []
@@ -120,7 +122,7 @@ def budget_demo_load(*, seed: int = 2022) -> dict:
     if BudgetEstimate.objects.filter(is_demo=True).exists() or SpendingLine.objects.filter(is_demo=True).exists():
         return {"budget_estimates": 0, "spending_lines": 0, "already": True}
     rng = random.Random(seed)
-    today = timezone.localdate()
+    today = clock.today()
 
     costed = []
     for a in Activity.objects.filter(is_demo=True, cost__isnull=True).order_by("id"):
@@ -159,6 +161,8 @@ def budget_demo_load(*, seed: int = 2022) -> dict:
 
     may = {c.start_date.year: c for c in Campaign.objects.filter(is_demo=True, type=Campaign.Type.MAY)}
     for year in YEARS:
+        if year > today.year:
+            break
         for unit in _units_in(year):
             key = (unit.pk, year)
             commune = unit.kind == Unit.Kind.COMMUNE_COMMITTEE

@@ -1,7 +1,7 @@
-"""Demo content library for 2022–2025 (the lead wires it into `load_demo`): radio scripts, leaflets,
+"""Demo content library for 2022–2026 (the lead wires it into `load_demo`): radio scripts, leaflets,
 articles, slides, a video and an SMS template of the district offices, reviewed and approved, linked to
 the demo activities (`Activity.is_demo`), the demo radio log (`radio.demo.DEMO_NOTE`) and the demo
-message template. A few went into use before they were approved (2022, 2023, 2024), so T5 is not
+message template. A few went into use before they were approved (2022, 2023, 2024, 2026), so T5 is not
 always 100 %; 2025 is clean."""
 
 import datetime as dt
@@ -94,6 +94,15 @@ ITEMS = [
         [3, 8],
         "01/07/2025",
         "25/06/2025",
+        "",
+    ),
+    (
+        "radio_script",
+        "Kịch bản phát thanh: BHXH tự nguyện ở xã, phường mới năm 2026",
+        "hn-bhxh",
+        [5],
+        "05/01/2026",
+        "12/01/2026",
         "",
     ),
 ]

@@ -1,11 +1,13 @@
-"""Demo coordination records for 2022–2025, built on the demo staff lists (StaffPosting of is_demo people):
+"""Demo coordination records for 2022–2025 and 2026 up to today, built on the demo staff lists
+(StaffPosting of is_demo people):
 
 - M1: each year a district conference (March) and later briefings reach the units' leaders; a few leaders
   are missed in 2023–2025, so 2022 shows 100% and later years a little less;
 - M2: plans filed and accepted for most communes and units; one commune's plan is not accepted in 2023 and
-  Xã Long Phú Thuận (nor the communes merged into it) got none accepted in 2025;
+  Xã Long Phú Thuận (nor the communes merged into it) got none accepted in 2025, Xã Tân Long none in 2026;
 - M3: the 2019 agreement reviewed (tổng kết) and signed again in 2022; the new one reviewed midway in 2024
-  and at its end in 2025, with the next period considered;
+  and at its end in 2025, with the 2026–2030 programme of the new communes signed; that one has a
+  first-year review in 2026, not re-signed (so M3 of 2026 is not met);
 - a few inspections and awards.
 
 Must run after `audience_demo_load` (it needs the demo staff lists) and be removed before it.
@@ -23,13 +25,14 @@ from lantoa.taxonomy.models import Topic
 from .models import Agreement, AgreementReview, Award, Briefing, Inspection, LeaderContact, UnitPlan
 from .services import units_expected
 
-YEARS = (2022, 2023, 2024, 2025)
+YEARS = (2022, 2023, 2024, 2025, 2026)
 # Share of leaders missed by every briefing of the year.
-MISSED = {2022: 0.0, 2023: 0.05, 2024: 0.02, 2025: 0.03}
+MISSED = {2022: 0.0, 2023: 0.05, 2024: 0.02, 2025: 0.03, 2026: 0.04}
 # Commune committees whose plan was not accepted that year.
 NO_PLAN = {
     2023: {"hn-ubnd-thuong-thoi-hau-a"},
     2025: {"hn-ubnd-long-thuan", "hn-ubnd-phu-thuan-a", "hn-ubnd-phu-thuan-b", "dt-ubnd-long-phu-thuan"},
+    2026: {"dt-ubnd-tan-long"},
 }
 REFORM = dt.date(2025, 7, 1)
 
@@ -100,7 +103,7 @@ def _plans(year: int, rng: random.Random) -> int:
         no = unit.code in NO_PLAN.get(year, set())
         if unit.kind != Unit.Kind.COMMUNE_COMMITTEE and rng.random() < 0.1:
             no = True  # a few district offices late each year
-        start = REFORM if unit.valid_from == REFORM else dt.date(year, 1, 1)
+        start = REFORM if unit.valid_from == REFORM and year == REFORM.year else dt.date(year, 1, 1)
         filed = start + dt.timedelta(days=rng.randint(5, 40))
         status = UnitPlan.Status.ACCEPTED
         if no:
@@ -120,9 +123,11 @@ def _plans(year: int, rng: random.Random) -> int:
     return n
 
 
+AGREEMENT_CODES = ("hn-bhxh", "hn-ldtbxh", "hn-vhtt", "hn-ttvhtt", "hn-mttq", "hn-hoinongdan", "hn-hoiphunu", "hn-ldld")
+
+
 def _agreements() -> dict:
-    codes = ["hn-bhxh", "hn-ldtbxh", "hn-vhtt", "hn-ttvhtt", "hn-mttq", "hn-hoinongdan", "hn-hoiphunu", "hn-ldld"]
-    parties = [u for u in (_unit(c) for c in codes) if u is not None]
+    parties = [u for u in (_unit(c) for c in AGREEMENT_CODES) if u is not None]
     first = Agreement.objects.create(
         title="Quy chế phối hợp tuyên truyền chính sách BHXH, BHYT giai đoạn 2019–2022",
         number="01/QCPH-BHXH",
@@ -159,7 +164,10 @@ def _agreements() -> dict:
             is_demo=True,
         ),
     ]
+    agreements = 2
     if clock.today() >= dt.date(2025, 12, 18):
+        third = _next_agreement(parties)
+        agreements += 1
         reviews.append(
             AgreementReview(
                 agreement=second,
@@ -167,11 +175,39 @@ def _agreements() -> dict:
                 kind=AgreementReview.Kind.FINAL,
                 outcome="Tổng kết chương trình phối hợp 2023–2025; thống nhất xây dựng chương trình 2026–2030.",
                 re_signed=True,
+                next_agreement=third,
                 is_demo=True,
             )
         )
+        if clock.today() >= dt.date(2026, 11, 25):
+            reviews.append(
+                AgreementReview(
+                    agreement=third,
+                    date=dt.date(2026, 11, 25),
+                    kind=AgreementReview.Kind.INTERIM,
+                    outcome="Sơ kết năm đầu thực hiện chương trình phối hợp tại các xã, phường mới; "
+                    "phát thanh BHXH tự nguyện còn một số tuần chưa đủ 2 lần.",
+                    is_demo=True,
+                )
+            )
     AgreementReview.objects.bulk_create(reviews)
-    return {"agreements": 2, "agreement_reviews": len(reviews)}
+    return {"agreements": agreements, "agreement_reviews": len(reviews)}
+
+
+def _next_agreement(parties) -> Agreement:
+    """The 2026–2030 programme: the offices still in force and the committees of the new communes."""
+    day = dt.date(2025, 12, 30)
+    communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, valid_from=REFORM).order_by("code")
+    agreement = Agreement.objects.create(
+        title="Chương trình phối hợp tuyên truyền chính sách BHXH giai đoạn 2026–2030 trên địa bàn các xã, phường",
+        number="01/CTPH-BHXH",
+        signed_on=day,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2030, 12, 31),
+        is_demo=True,
+    )
+    agreement.parties.set([u for u in parties if u.is_valid_on(day)] + list(communes))
+    return agreement
 
 
 def _inspections_and_awards(rng: random.Random) -> dict:
@@ -195,6 +231,24 @@ def _inspections_and_awards(rng: random.Random) -> dict:
                     kind=kind,
                     findings="Đã ban hành kế hoạch tuyên truyền; phát thanh BHXH tự nguyện chưa đều hằng tuần.",
                     recommendations="Duy trì phát thanh ít nhất 2 lần mỗi tuần; cập nhật danh sách cộng tác viên.",
+                    is_demo=True,
+                )
+            )
+    # After the district: the insurance office supervises two of the new communes.
+    new_communes = list(Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, valid_from=REFORM).order_by("code"))
+    day = dt.date(2026, 10, rng.randint(5, 28))
+    if day <= clock.today() and bhxh is not None and bhxh.is_valid_on(day):
+        for unit in rng.sample(new_communes, min(2, len(new_communes))):
+            rows.append(
+                Inspection(
+                    unit=unit,
+                    inspecting_unit=bhxh,
+                    date=day,
+                    kind=Inspection.Kind.SUPERVISION,
+                    findings="Đã ban hành kế hoạch tuyên truyền năm 2026; có tuần phát thanh BHXH tự nguyện "
+                    "dưới 2 lần.",
+                    recommendations="Bảo đảm phát thanh ít nhất 2 lần mỗi tuần; cập nhật danh sách người đã "
+                    "được tuyên truyền.",
                     is_demo=True,
                 )
             )

@@ -1,5 +1,7 @@
-"""Synthetic 2022–2025 records for the Hồng Ngự plan, so the dashboard shows a believable mix of met and
-missed targets. Every record is marked demo and removable; nothing real is touched."""
+"""Synthetic records for the Hồng Ngự plan (2022–2025) and for 2026 up to today on the communes that
+replaced the district, with a demo 2026–2030 plan copied from the Hồng Ngự one, so the dashboards show a
+believable mix of met and missed targets. Every record is marked demo and removable; nothing real is
+touched."""
 
 import datetime as dt
 import random
@@ -10,13 +12,18 @@ from django.db import connection, transaction
 
 from lantoa.activities.kinds import Channel, Kind, is_modern
 from lantoa.activities.models import Activity, Audience, Campaign
+from lantoa.core import clock
 from lantoa.core.models import AuditLog
+from lantoa.core.services import audit_log
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
+from lantoa.plans.models import Plan
+from lantoa.plans.services import plan_copy, plan_save, proposed_areas
 from lantoa.taxonomy.models import TargetGroup, Topic
 
-YEARS = (2022, 2023, 2024, 2025)
+# Years after the Hồng Ngự plan are filled up to today only (a year not begun yet is skipped).
+YEARS = (2022, 2023, 2024, 2025, 2026)
 # Per year: meetings with workers and employers (M4), communes with a grassroots meeting (M5),
 # training classes (M10) and, per association, meetings for collaborators (M6). Some years fall short.
 PLAN = {
@@ -24,8 +31,19 @@ PLAN = {
     2023: {"employer": 6, "grassroots": 2, "training": 1, "association": (1, 2, 2, 1, 3)},
     2024: {"employer": 4, "grassroots": 1, "training": 1, "association": (2, 1, 0, 1, 2)},
     2025: {"employer": 5, "grassroots": 1, "training": 1, "association": (1, 1, 1, 2, 1)},
+    2026: {"employer": 6, "grassroots": 1, "training": 1, "association": (2, 0, 1, 2, 1)},
 }
 REFORM = dt.date(2025, 7, 1)
+# The demo successor plan: marked demo in its number and title, found and removed by them.
+NEXT_PLAN = {
+    "number": "DEMO/KH-UBND",
+    "title": (
+        "Kế hoạch tuyên truyền chính sách BHXH giai đoạn 2026–2030 trên địa bàn các xã, phường thuộc huyện "
+        "Hồng Ngự cũ (dữ liệu minh họa – demo)"
+    ),
+}
+NEXT_START, NEXT_END = 2026, 2030
+NEXT_ISSUER = "Ủy ban nhân dân tỉnh Đồng Tháp"
 
 
 def _communes_on(day: dt.date) -> list[Area]:
@@ -40,9 +58,17 @@ def _committee_of(commune: Area) -> Unit | None:
     return Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, area=commune).first()
 
 
+def _in_force(unit: Unit, day: dt.date) -> Unit | None:
+    """`unit`, or what it was merged into, as it stood on `day` (district offices close after 2025)."""
+    while unit is not None and not unit.is_valid_on(day):
+        unit = unit.merged_into
+    return unit
+
+
 class _Builder:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        self.today = clock.today()
         self.activities: list[Activity] = []
         self.audiences: list[tuple[int, str, int]] = []
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
@@ -63,6 +89,8 @@ class _Builder:
         signups=0,
         vssid=0,
     ):
+        if day > self.today:
+            return None  # the running year is filled up to today only
         channel = channel or (Channel.DIRECT if kind not in (Kind.SOCIAL_POST, Kind.VSSID) else Channel.ZALO)
         a = Activity(
             title=title,
@@ -87,7 +115,11 @@ class _Builder:
 
     def day_in(self, year, month_from=1, month_to=12):
         month = self.rng.randint(month_from, month_to)
-        return dt.date(year, month, self.rng.randint(1, 28))
+        day = dt.date(year, month, self.rng.randint(1, 28))
+        first = dt.date(year, month_from, 1)
+        if day > self.today >= first:  # the running year: a day between the first allowed one and today
+            day = first + dt.timedelta(days=self.rng.randint(0, (self.today - first).days))
+        return day
 
     def save(self):
         Activity.objects.bulk_create(self.activities, batch_size=500)
@@ -119,14 +151,22 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
 
     `people`: size of the demo registry (about 100,000 by default; tests use a few hundred)."""
     if Activity.objects.filter(is_demo=True).exists():
-        return {"activities": 0, "already": True}
+        # A demo loaded before the 2026 records existed has no successor plan: say how to refresh it.
+        return {"activities": 0, "already": True, "stale": not _next_plans().exists()}
     b = _Builder(seed)
     unit = {u.code: u for u in Unit.objects.all()}
-    bhxh, labour, culture, radio = unit["hn-bhxh"], unit["hn-ldtbxh"], unit["hn-vhtt"], unit["hn-ttvhtt"]
-    associations = list(Unit.objects.filter(kind=Unit.Kind.ASSOCIATION).order_by("code"))
+    offices = unit["hn-bhxh"], unit["hn-ldtbxh"], unit["hn-vhtt"], unit["hn-ttvhtt"]
+    all_associations = list(Unit.objects.filter(kind=Unit.Kind.ASSOCIATION).order_by("code"))
     campaigns = []
     for year in YEARS:
+        if year > b.today.year:
+            break
         early, late = _communes_on(dt.date(year, 3, 1)), _communes_on(dt.date(year, 12, 31))
+        # After the district: its offices as they stand that year, else the committee of the commune.
+        jan = dt.date(year, 1, 1)
+        fallback = _committee_of(late[0]) if late else None
+        bhxh, labour, culture, radio = (_in_force(u, jan) or fallback for u in offices)
+        associations = [a for a in all_associations if a.is_valid_on(jan)]
         may = Campaign.objects.create(
             name=f"Tháng vận động triển khai BHXH toàn dân {year}",
             type=Campaign.Type.MAY,
@@ -267,10 +307,16 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
         ("lantoa.messaging", "lantoa.messaging.demo", "messaging_demo_load"),
         ("lantoa.content", "lantoa.content.demo", "content_demo_load"),  # links radio, activities, SMS
         ("lantoa.budget", "lantoa.budget.demo", "budget_demo_load"),
-        ("lantoa.reports", "lantoa.reports.demo", "reports_demo_load"),  # freezes the figures of all above
     ):
         if apps.is_installed(app):
             extra.update(getattr(import_module(module), loader)(seed=seed))
+    # After the records: the copy takes the old plan's last-year figures as baselines.
+    next_plan = _next_plan_load(actor=actor)
+    extra["next_plan"] = next_plan.pk if next_plan else None
+    if apps.is_installed("lantoa.reports"):  # freezes the figures of all above
+        from lantoa.reports.demo import reports_demo_load
+
+        extra.update(reports_demo_load(seed=seed, next_plan=next_plan))
     AuditLog.objects.create(
         actor=None,
         actor_name="system",
@@ -283,6 +329,42 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
         source="system",
     )
     return {"activities": count, "campaigns": len(campaigns), **extra}
+
+
+def _next_plans():
+    return Plan.objects.filter(**NEXT_PLAN)
+
+
+def _next_plan_load(*, actor) -> Plan | None:
+    """The demo 2026–2030 plan for the communes that absorbed Hồng Ngự's, started from the Hồng Ngự plan
+    the way a coordinator would (`plan_copy`). Not the default: pages open on the plan in force today."""
+    if (plan := _next_plans().first()) is not None:
+        return plan
+    source = Plan.objects.filter(is_default=True, end_year__lt=NEXT_START).first()
+    if source is None:
+        return None
+    plan = plan_copy(
+        actor=actor,
+        plan=source,
+        start_year=NEXT_START,
+        end_year=NEXT_END,
+        parent=None,  # the province's 2022–2025 plan does not run into 2026
+        areas=proposed_areas(source, NEXT_START),
+        **NEXT_PLAN,
+    )
+    # Issued by the province, which is no unit here (plan_copy keeps the source's issuer when given none).
+    plan.issuer, plan.issuer_name, plan.issued_on = None, NEXT_ISSUER, dt.date(2025, 12, 26)
+    plan.summary = f"{plan.summary} Kế hoạch minh họa (demo): xóa bằng lệnh load_demo --remove."
+    return plan_save(actor=actor, plan=plan)
+
+
+def _next_plan_remove(*, actor) -> int:
+    removed = 0
+    for plan in _next_plans():
+        audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=plan, verb="demo_remove")
+        plan.delete()  # indicators and targets go with it; its demo reports are removed before
+        removed += 1
+    return removed
 
 
 @transaction.atomic
@@ -299,6 +381,7 @@ def demo_remove(*, actor) -> dict:
     ):
         if apps.is_installed(app):
             counts.update(getattr(import_module(module), remover)())
+    counts["next_plan"] = _next_plan_remove(actor=actor)
     if apps.is_installed("lantoa.audience"):
         from lantoa.audience.demo import audience_demo_remove
 

@@ -1,6 +1,7 @@
-"""Demo messaging for 2023–2025 (M9 has targets from 2023): each year, the insurance office sends a
-voluntary-BHXH invitation to the farming households of group (1) in one commune, and a payment reminder
-goes to voluntary contributors. Messages are delivered through the outbox and count as reach."""
+"""Demo messaging for 2023–2026 (M9 has targets from 2023; 2026 counts for the demo 2026–2030 plan): each
+year, the insurance office sends a voluntary-BHXH invitation to the farming households of group (1) in one
+commune, and a payment reminder goes to voluntary contributors. Messages are
+delivered through the outbox and count as reach."""
 
 import datetime as dt
 import random
@@ -15,7 +16,7 @@ from lantoa.messaging.services import gateway_for, reach_for_delivered
 from lantoa.orgs.models import Unit
 from lantoa.taxonomy.models import TargetGroup, Topic
 
-YEARS = (2023, 2024, 2025)
+YEARS = (2023, 2024, 2025, 2026)
 PER_BROADCAST = 300
 
 
@@ -40,7 +41,7 @@ def messaging_demo_load(*, seed: int = 2022) -> dict:
     today = clock.today()
     for year in YEARS:
         day = dt.date(year, 5, 12)
-        if day > today:
+        if day > today or not unit.is_valid_on(day):
             break
         people = list(
             Person.objects.filter(is_demo=True, groups=group, consent=True, anonymised_at__isnull=True)

@@ -1,9 +1,11 @@
-"""Demo broadcasts for 2022–2025 (used by `load_demo`): most weeks two or three voluntary-BHXH pieces on
-each commune's loudspeakers, with a few short weeks in 2022 and 2024 so M7 shows both outcomes."""
+"""Demo broadcasts from 2022 up to today (used by `load_demo`): most weeks two or three voluntary-BHXH
+pieces on each commune's loudspeakers, with a few short weeks in 2022, 2024 and 2026 so M7 shows both
+outcomes."""
 
 import datetime as dt
 import random
 
+from lantoa.core import clock
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
@@ -12,6 +14,7 @@ from lantoa.radio.models import Broadcast
 DEMO_NOTE = "[demo]"
 REFORM = dt.date(2025, 7, 1)
 NEW_CODES = {"29971", "29978", "29983", "29992", "30154"}
+SHORT_YEARS = (2022, 2024, 2026)  # years with a few weeks under two broadcasts
 
 
 def _communes(day):
@@ -26,17 +29,17 @@ def broadcasts_demo_load(*, seed: int = 2022) -> int:
     rng = random.Random(seed)
     committees = {u.area_id: u for u in Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE)}
     rows = []
-    monday = dt.date(2022, 1, 3)
-    while monday <= dt.date(2025, 12, 29):
+    monday, today = dt.date(2022, 1, 3), clock.today()
+    while monday <= today:
         for commune in _communes(monday + dt.timedelta(days=3)):
             unit = committees.get(commune.id)
             if unit is None:
                 continue
-            short_week = monday.year in (2022, 2024) and rng.random() < 0.03
+            short_week = monday.year in SHORT_YEARS and rng.random() < 0.03
             n = 1 if short_week else rng.choice((2, 2, 3))
             for k, offset in enumerate(sorted(rng.sample(range(7), n))):
                 day = monday + dt.timedelta(days=offset)
-                if day.year > 2025:
+                if day > today:
                     continue
                 title = (
                     f"Bản tin BHXH tự nguyện số {k + 1} tuần {monday.isocalendar().week}/{monday.isocalendar().year}"
