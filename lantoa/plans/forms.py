@@ -51,6 +51,26 @@ class PlanCopyForm(forms.Form):
 
 
 class PlanForm(forms.ModelForm):
+    """A plan's head — from scratch or edited: number, title, issuer, period, areas, document."""
+
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas covered"),
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the areas the plan covers.")},
+    )
+
+    def __init__(self, *args, areas=None, units=None, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["areas"].queryset = areas
+        if units is not None:
+            self.fields["issuer"].queryset = units
+        if plans is not None:
+            self.fields["parent"].queryset = plans
+        if self.instance.pk:
+            self.initial.setdefault("areas", list(self.instance.areas.all()))
+
     class Meta:
         formfield_callback = vn_date_formfield  # dd/mm/yyyy for every date
         model = Plan
@@ -63,6 +83,7 @@ class PlanForm(forms.ModelForm):
             "parent",
             "start_year",
             "end_year",
+            "areas",
             "document",
             "summary",
         ]

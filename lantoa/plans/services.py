@@ -162,6 +162,55 @@ def _area_errors(areas, start_year: int, end_year: int) -> str:
     return ""
 
 
+def _plan_errors(plan: Plan, areas) -> dict[str, str]:
+    """What is wrong with a plan's head before it is saved: empty number or title, a period backwards,
+    a period overlapping another plan of the same issuer, the same number and title twice, areas
+    missing or not in force in the period. Targets outside a changed period are checked too."""
+    errors = {}
+    if not plan.number:
+        errors["number"] = _("The number and symbol must not be empty.")
+    if not plan.title:
+        errors["title"] = _("The plan title must not be empty.")
+    period_ok = plan.end_year >= plan.start_year
+    if not period_ok:
+        errors["end_year"] = _("The last year must not be before the first year.")
+    others = Plan.objects.exclude(pk=plan.pk)
+    if period_ok and (plan.issuer_id or plan.issuer_name):
+        same_issuer = (
+            others.filter(issuer=plan.issuer)
+            if plan.issuer_id
+            else others.filter(issuer__isnull=True, issuer_name=plan.issuer_name)
+        )
+        clash = same_issuer.filter(start_year__lte=plan.end_year, end_year__gte=plan.start_year).first()
+        if clash is not None:
+            errors["start_year"] = _("%(unit)s already has a plan for %(start)s–%(end)s (%(number)s).") % {
+                "unit": plan.issuer_label,
+                "start": clash.start_year,
+                "end": clash.end_year,
+                "number": clash.number,
+            }
+    if others.filter(number=plan.number, title=plan.title).exists():
+        errors["number"] = _("A plan with the same number and title already exists.")
+    if areas is not None:
+        if not areas:
+            errors["areas"] = _("Choose the areas the plan covers.")
+        elif period_ok and (message := _area_errors(areas, plan.start_year, plan.end_year)):
+            errors["areas"] = message
+    if plan.pk and period_ok:
+        outside = sorted(
+            set(
+                Target.objects.filter(indicator__plan=plan)
+                .exclude(year__gte=plan.start_year, year__lte=plan.end_year)
+                .values_list("year", flat=True)
+            )
+        )
+        if outside:
+            errors["end_year" if outside[-1] > plan.end_year else "start_year"] = _(
+                "The plan has targets for %(years)s, outside %(start)s–%(end)s: delete them first."
+            ) % {"years": ", ".join(map(str, outside)), "start": plan.start_year, "end": plan.end_year}
+    return errors
+
+
 @transaction.atomic
 def plan_copy(
     *,
@@ -189,34 +238,15 @@ def plan_copy(
     parent = plan.parent if parent is ... else parent
     chosen = list(plan.indicators.all()) if indicators is None else list(indicators)
     areas = proposed_areas(plan, start_year) if areas is None else list(areas)
-    errors = {}
-    if not number:
-        errors["number"] = _("The number and symbol must not be empty.")
-    if not title:
-        errors["title"] = _("The plan title must not be empty.")
-    if end_year < start_year:
-        errors["end_year"] = _("The last year must not be before the first year.")
+    draft = Plan(number=number, title=title, start_year=start_year, end_year=end_year, issuer=issuer)
+    draft.issuer_name = plan.issuer_name if issuer is None else ""
+    errors = _plan_errors(draft, areas)
     if start_year <= plan.end_year:
         errors["start_year"] = _("The new period must start after %(year)s.") % {"year": plan.end_year}
-    elif issuer is not None and end_year >= start_year:
-        clash = Plan.objects.filter(issuer=issuer, start_year__lte=end_year, end_year__gte=start_year).first()
-        if clash is not None:
-            errors["start_year"] = _("%(unit)s already has a plan for %(start)s–%(end)s (%(number)s).") % {
-                "unit": issuer.name,
-                "start": clash.start_year,
-                "end": clash.end_year,
-                "number": clash.number,
-            }
-    if Plan.objects.filter(number=number, title=title).exists():
-        errors["number"] = _("A plan with the same number and title already exists.")
     if not chosen:
         errors["indicators"] = _("Choose at least one indicator to carry over.")
     elif any(ind.plan_id != plan.pk for ind in chosen):
         errors["indicators"] = _("Only indicators of the plan being continued can be carried over.")
-    if not areas:
-        errors["areas"] = _("Choose the areas the plan covers.")
-    elif end_year >= start_year and (message := _area_errors(areas, start_year, end_year)):
-        errors["areas"] = message
     if errors:
         raise ValidationError(errors)
     achieved = baselines(plan)
@@ -333,9 +363,41 @@ def target_delete(*, actor, target: Target) -> None:
 
 
 @transaction.atomic
-def plan_save(*, actor, plan: Plan) -> Plan:
-    plan.number, plan.title, plan.summary = nfc(plan.number), nfc(plan.title), nfc(plan.summary)
-    return save_with_audit(actor=actor, obj=plan, verb="plan_save")
+def plan_save(*, actor, plan: Plan, areas=None) -> Plan:
+    """Create or edit a plan's head (a plan from scratch, or an edit); `areas`, when given, replaces the
+    areas it covers. Checked as a whole by `_plan_errors`; nothing is saved when something is wrong."""
+    plan.number, plan.title, plan.summary = nfc(plan.number).strip(), nfc(plan.title).strip(), nfc(plan.summary)
+    areas = None if areas is None else list(areas)
+    errors = _plan_errors(plan, areas)
+    if errors:
+        raise ValidationError(errors)
+    created = plan.pk is None
+    saved = save_with_audit(actor=actor, obj=plan, verb="plan_save")
+    if areas is not None:
+        before = sorted(saved.areas.values_list("name", flat=True))
+        saved.areas.set(areas)
+        after = sorted(a.name for a in areas)
+        if before != after and not created:
+            audit_log(
+                actor=actor,
+                action=AuditLog.Action.UPDATE,
+                obj=saved,
+                before={"areas": before},
+                after={"areas": after},
+                verb="plan_save",
+            )
+    return saved
+
+
+@transaction.atomic
+def plan_make_default(*, actor, plan: Plan) -> Plan:
+    """Make `plan` the default plan (the one the whole area opens on when no plan of a user's own is in
+    force); the previous default stays, no longer the default."""
+    for previous in Plan.objects.filter(is_default=True).exclude(pk=plan.pk):
+        previous.is_default = False
+        save_with_audit(actor=actor, obj=previous, verb="plan_make_default", note="no longer the default plan")
+    plan.is_default = True
+    return save_with_audit(actor=actor, obj=plan, verb="plan_make_default")
 
 
 @transaction.atomic

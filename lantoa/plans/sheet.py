@@ -94,7 +94,7 @@ def plan_sheet(plan: Plan) -> bytes:
             _("Area: “%(whole)s” (or empty) for the whole plan, else the name of a commune the plan covers.")
             % {"whole": WHOLE_PLAN}
         ],
-        [_("Minimum / maximum: numbers (a percentage without the % sign); Yes / no: “Có” or “Không”.")],
+        [_("Minimum / maximum: numbers (a percentage without the percent sign); Yes / no: “Có” or “Không”.")],
         [_("A row whose minimum, maximum, yes / no and wording are all empty deletes that target.")],
         [_("A new indicator: a new code with its computation, unit of measure and direction from the lists below.")],
         [_("Years of the plan: %(start)s–%(end)s.") % {"start": plan.start_year, "end": plan.end_year}],

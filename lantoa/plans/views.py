@@ -20,7 +20,7 @@ from lantoa.orgs.selectors import area_get
 from lantoa.plans import selectors, services
 from lantoa.plans.forms import IndicatorForm, PlanCopyForm, PlanForm, TargetForm
 from lantoa.plans.kpi import compute, registry, warning_providers
-from lantoa.plans.models import Indicator, ReferenceTarget, Target
+from lantoa.plans.models import Indicator, Plan, ReferenceTarget, Target
 from lantoa.plans.targets import value_display
 
 # How the drill-down shows records that are neither activities nor broadcasts, by the records' model
@@ -56,7 +56,7 @@ def dashboard(request):
 @login_required
 def plan_list(request):
     plans = selectors.plan_list(user=request.user).order_by("-is_default", "-start_year", "number")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_edit": has_role(request.user, PLAN_EDITORS)})
 
 
 @login_required
@@ -156,20 +156,71 @@ def plan_document(request, pk):
     return FileResponse(plan.document.open("rb"), as_attachment=False, filename=plan.document.name.rsplit("/", 1)[-1])
 
 
-@login_required
-def plan_edit(request, pk):
-    _require_editor(request.user)
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    form = PlanForm(request.POST or None, request.FILES or None, instance=plan)
+def _plan_form_choices(user, plan: Plan | None) -> dict:
+    """Areas a plan may cover (provinces, districts and communes, also former ones: the period decides),
+    units that may issue it and plans it may implement — all read through the access gate."""
+    from django.db.models import Q
+
+    from lantoa.orgs.access import readable_communes, readable_units
+
+    current = list(plan.areas.values_list("id", flat=True)) if plan and plan.pk else []
+    areas = Area.objects.filter(
+        Q(id__in=current) | Q(level__lt=Area.Level.COMMUNE) | Q(id__in=readable_communes(user).values("id"))
+    ).filter(level__gte=Area.Level.PROVINCE, level__lte=Area.Level.COMMUNE)
+    plans = selectors.plan_list(user=user)
+    if plan and plan.pk:
+        plans = plans.exclude(pk=plan.pk)
+    return {
+        "areas": areas.order_by("level", "valid_to", "search_key"),
+        "units": readable_units(user).order_by("search_key"),
+        "plans": plans,
+    }
+
+
+def _plan_form_page(request, plan: Plan):
+    form = PlanForm(
+        request.POST or None, request.FILES or None, instance=plan, **_plan_form_choices(request.user, plan)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_save(actor=request.user, plan=form.save(commit=False))
+            saved = services.plan_save(
+                actor=request.user, plan=form.save(commit=False), areas=form.cleaned_data["areas"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The plan has been saved."))
-            return redirect("plans:detail", pk=plan.pk)
+            messages.success(
+                request,
+                _("The plan has been saved.")
+                if plan.pk
+                else _("The plan has been created. Add its indicators, or fill in the plan spreadsheet."),
+            )
+            return redirect("plans:detail", pk=saved.pk)
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+def plan_new(request):
+    """A plan from scratch (no earlier plan to continue): its head here, then indicators and targets."""
+    _require_editor(request.user)
+    this_year = clock.today().year
+    return _plan_form_page(request, Plan(start_year=this_year, end_year=this_year + 4))
+
+
+@login_required
+def plan_edit(request, pk):
+    _require_editor(request.user)
+    return _plan_form_page(request, selectors.plan_get(user=request.user, pk=pk))
+
+
+@login_required
+def plan_make_default(request, pk):
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.plan_make_default(actor=request.user, plan=plan)
+        messages.success(request, _("%(number)s is now the default plan.") % {"number": plan.number})
+    return redirect("plans:detail", pk=plan.pk)
 
 
 def _next_plan_choices(user, plan, start_year: int):

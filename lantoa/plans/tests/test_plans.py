@@ -555,3 +555,45 @@ def test_an_indicator_is_added_from_the_catalogue_in_the_products_screens(client
     assert AuditLog.objects.filter(verb="indicator_save", target_id=str(new.pk)).exists()
     # It is computed from the records by the chosen computation, as M10 is.
     assert compute(new, 2023).actual == compute(plan.indicators.get(code="M10"), 2023).actual
+
+
+def test_a_plan_from_scratch_in_the_products_screens(client, coordinator, officer_long_khanh_a):
+    client.force_login(officer_long_khanh_a)
+    assert client.get(reverse("plans:new")).status_code == 404
+    client.force_login(coordinator)
+    assert reverse("plans:new") in client.get(reverse("plans:list")).content.decode()
+    long_khanh, tan_long = current_commune("Xã Long Khánh"), current_commune("Xã Tân Long")
+    form = {"number": "7/KH-UBND", "title": "Kế hoạch tuyên truyền BHXH xã Long Khánh 2026–2030"}
+    form |= {"issuer_name": "UBND xã Long Khánh", "start_year": "2026", "end_year": "2030"}
+    # An area abolished before the period: refused, naming the field; nothing saved.
+    bad = client.post(reverse("plans:new"), form | {"areas": [legacy_commune("Xã Long Khánh A").pk]})
+    assert bad.status_code == 200 and "không còn tồn tại trong giai đoạn 2026–2030" in bad.content.decode()
+    assert not Plan.objects.filter(number="7/KH-UBND").exists()
+    done = client.post(reverse("plans:new"), form | {"areas": [long_khanh.pk, tan_long.pk]})
+    plan = Plan.objects.get(number="7/KH-UBND")
+    assert done["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert set(plan.areas.all()) == {long_khanh, tan_long} and not plan.is_default
+    assert AuditLog.objects.filter(verb="plan_save", target_id=str(plan.pk)).exists()
+    # Another plan of the same issuer over the same years is refused.
+    clash = client.post(
+        reverse("plans:new"), form | {"number": "8/KH-UBND", "start_year": "2028", "areas": [long_khanh.pk]}
+    )
+    assert "đã có kế hoạch giai đoạn 2026–2030 (7/KH-UBND)" in clash.content.decode()
+    # Editing the areas is audited; the default plan is set on the plan's page.
+    client.post(reverse("plans:edit", args=[plan.pk]), form | {"areas": [long_khanh.pk]})
+    assert list(plan.areas.all()) == [long_khanh]
+    change = AuditLog.objects.filter(verb="plan_save", target_id=str(plan.pk)).latest("pk")
+    assert change.changes["areas"] == [["Xã Long Khánh", "Xã Tân Long"], ["Xã Long Khánh"]]
+    client.post(reverse("plans:make_default", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.is_default and Plan.objects.filter(is_default=True).count() == 1
+
+
+def test_a_period_is_not_shortened_under_its_targets(default_data, coordinator):
+    plan = _plan()
+    plan.end_year = 2024
+    with pytest.raises(ValidationError) as err:
+        plan_services.plan_save(actor=coordinator, plan=plan)
+    assert "2025" in err.value.message_dict["end_year"][0]
+    plan.refresh_from_db()
+    assert plan.end_year == 2025
