@@ -105,7 +105,18 @@ class PlanForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "description", "section", "group", "measure", "direction", "computation", "note"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "section",
+            "group",
+            "measure",
+            "direction",
+            "computation",
+            "reference",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,6 +95,21 @@ class Indicator(models.Model):
     params = models.JSONField(_("computation parameters"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    reference = models.ForeignKey(
+        "ReferenceTarget",
+        verbose_name=_("national target followed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        help_text=_("Shown beside the yearly targets, with its source"),
+    )
+    retired_from = models.PositiveSmallIntegerField(
+        _("retired from"),
+        null=True,
+        blank=True,
+        help_text=_("The first year the plan no longer pursues this indicator; empty while pursued"),
+    )
 
     class Meta:
         ordering = ["plan", "order", "code"]
@@ -104,6 +119,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def pursued_in(self, year: int) -> bool:
+        return self.retired_from is None or year < self.retired_from
 
     def clean(self):
         from lantoa.plans.kpi import registry

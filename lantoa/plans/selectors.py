@@ -123,6 +123,25 @@ def target_list(*, user, indicator: Indicator) -> QuerySet:
     return (qs.filter(area__isnull=True, unit__isnull=True) | scoped).order_by("year", "area__name", "unit__name")
 
 
+def same_indicator_in_other_plans(*, user, indicator: Indicator) -> list[Indicator]:
+    """The indicator with the same computation (or code) in the other plans the user reads, most recent
+    plan first — the plan picker of an indicator page."""
+    plans = plans_with_indicators(user=user).exclude(pk=indicator.plan_id)
+    found = {}
+    for other in (
+        Indicator.objects.filter(plan__in=plans)
+        .filter(Q(computation=indicator.computation) | Q(code=indicator.code))
+        .select_related("plan")
+        .order_by("-plan__start_year", "-plan_id", "order")
+    ):
+        # Prefer the same computation; a plan has one pick.
+        if other.plan_id not in found or (
+            other.computation == indicator.computation and found[other.plan_id].computation != indicator.computation
+        ):
+            found[other.plan_id] = other
+    return list(found.values())
+
+
 def indicator_get(*, user, plan: Plan, pk: int) -> Indicator:
     indicator = plan.indicators.filter(pk=pk).first()
     if indicator is None:
@@ -131,7 +150,10 @@ def indicator_get(*, user, plan: Plan, pk: int) -> Indicator:
 
 
 def indicator_cell(*, user, indicator: Indicator, year: int, target=None, area=None) -> dict:
-    """One figure of the dashboard: target, computed result, status and forecast."""
+    """One figure of the dashboard: target, computed result, status and forecast (nothing is computed
+    for a year the indicator is retired from)."""
+    if not indicator.pursued_in(year):
+        return {"year": year, "target": None, "result": None, "status": "retired", "forecast": None}
     result = compute(indicator, year, user=user, area=area)
     status, forecast = evaluate(target, result, year, clock.today())
     return {"year": year, "target": target, "result": result, "status": status, "forecast": forecast}
@@ -147,7 +169,9 @@ def dashboard_rows(*, user, plan: Plan) -> list[dict]:
                 "indicator": ind,
                 "cells": cells,
                 "computation": registry[ind.computation],
-                "no_data_reason": cells[0]["result"].no_data_reason if cells and cells[0]["result"].waiting else "",
+                "no_data_reason": cells[0]["result"].no_data_reason
+                if cells and cells[0]["result"] and cells[0]["result"].waiting
+                else "",
             }
         )
     return rows
@@ -160,6 +184,8 @@ def pace_warnings(*, user, plan: Plan) -> list[dict]:
         return []
     out = []
     for ind in indicators_with_targets(plan):
+        if not ind.pursued_in(year):
+            continue
         cell = indicator_cell(user=user, indicator=ind, year=year, target=ind.by_year.get(year))
         if cell["status"] == "behind":
             text = gettext("%(code)s: the %(year)s target (%(target)s) will not be met at the current pace.") % {
@@ -202,7 +228,7 @@ def trend_chart(cells: list[dict]) -> dict:
 
     return {
         "labels": [c["year"] for c in cells],
-        "actual": [number(c["result"].actual) for c in cells],
+        "actual": [number(c["result"].actual if c["result"] else None) for c in cells],
         "target": [
             number(
                 c["target"].min_value

@@ -236,7 +236,9 @@ def plan_copy(
     number, title = nfc(number), nfc(title)
     issuer = issuer or plan.issuer
     parent = plan.parent if parent is ... else parent
-    chosen = list(plan.indicators.all()) if indicators is None else list(indicators)
+    chosen = (
+        [i for i in plan.indicators.all() if i.pursued_in(plan.end_year)] if indicators is None else list(indicators)
+    )
     areas = proposed_areas(plan, start_year) if areas is None else list(areas)
     draft = Plan(number=number, title=title, start_year=start_year, end_year=end_year, issuer=issuer)
     draft.issuer_name = plan.issuer_name if issuer is None else ""
@@ -286,6 +288,7 @@ def plan_copy(
             params=indicator.params,
             note=indicator.note,
             order=indicator.order,
+            reference=indicator.reference,
         )
         seen = set()
         for t in source_targets:
@@ -332,6 +335,13 @@ def target_save(*, actor, target: Target) -> Target:
             {
                 "year": _("Year %(year)s is outside the period %(start)s–%(end)s.")
                 % {"year": target.year, "start": plan.start_year, "end": plan.end_year}
+            }
+        )
+    if not target.indicator.pursued_in(target.year):
+        raise ValidationError(
+            {
+                "year": _("%(code)s is retired from %(year)s.")
+                % {"code": target.indicator.code, "year": target.indicator.retired_from}
             }
         )
     clash = Target.objects.filter(
@@ -417,3 +427,47 @@ def indicator_save(*, actor, indicator: Indicator) -> Indicator:
         last = Indicator.objects.filter(plan=indicator.plan).order_by("-order").values_list("order", flat=True).first()
         indicator.order = (last or 0) + 1
     return save_with_audit(actor=actor, obj=indicator, verb="indicator_save")
+
+
+def counted_records(indicator: Indicator, year: int) -> int:
+    """How many records count toward `indicator` in `year` (a yes/no or share without a record list
+    counts as one when it has a value)."""
+    from lantoa.plans.kpi import compute
+
+    result = compute(indicator, year)
+    if result.records is not None:
+        return result.records.count()
+    return 0 if result.actual in (None, False) or result.actual == 0 else 1
+
+
+@transaction.atomic
+def indicator_retire(*, actor, indicator: Indicator, from_year: int | None) -> Indicator:
+    """Stop pursuing an indicator from `from_year` (None: pursue it again). Refused while records count
+    toward it in a year it would leave; its targets of those years are deleted (audited), earlier years
+    and frozen reports keep theirs."""
+    plan = indicator.plan
+    if from_year is not None:
+        if not plan.start_year <= from_year <= plan.end_year:
+            raise ValidationError(
+                {
+                    "retired_from": _("Year %(year)s is outside the period %(start)s–%(end)s.")
+                    % {"year": from_year, "start": plan.start_year, "end": plan.end_year}
+                }
+            )
+        from lantoa.core import clock
+
+        for year in range(from_year, min(plan.end_year, clock.today().year) + 1):
+            if n := counted_records(indicator, year):
+                raise ValidationError(
+                    {
+                        "retired_from": _(
+                            "%(count)s records already count toward %(code)s in %(year)s: it can be retired "
+                            "from %(next)s at the earliest."
+                        )
+                        % {"count": n, "code": indicator.code, "year": year, "next": year + 1}
+                    }
+                )
+        for target in indicator.targets.filter(year__gte=from_year):
+            target_delete(actor=actor, target=target)
+    indicator.retired_from = from_year
+    return save_with_audit(actor=actor, obj=indicator, verb="indicator_retire")

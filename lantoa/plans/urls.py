@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:plan_pk>/indicators/new/", views.indicator_new, name="indicator_new"),
     path("<int:plan_pk>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("<int:plan_pk>/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("<int:plan_pk>/indicators/<int:pk>/retire/", views.indicator_retire, name="indicator_retire"),
     path("<int:plan_pk>/indicators/<int:pk>/records/<int:year>/", views.indicator_records, name="records"),
     path("<int:plan_pk>/indicators/<int:indicator_pk>/targets/new/", views.target_edit, name="target_new"),
     path("<int:plan_pk>/indicators/<int:indicator_pk>/targets/<int:pk>/", views.target_edit, name="target_edit"),

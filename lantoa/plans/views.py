@@ -332,6 +332,7 @@ def indicator_detail(request, plan_pk, pk):
     )
     communes = selectors.commune_cells(user=request.user, indicator=indicator, year=year, target=plan_wide.get(year))
     result = next(c["result"] for c in cells if c["year"] == year)
+    retire_years = [y for y in plan.years if indicator.pursued_in(y)]
     return render(
         request,
         "plans/indicator_detail.html",
@@ -344,8 +345,13 @@ def indicator_detail(request, plan_pk, pk):
             "communes": communes,
             "year": year,
             "chart": selectors.trend_chart(cells),
-            "no_data_reason": result.no_data_reason,
+            "no_data_reason": result.no_data_reason if result else "",
             "can_edit": has_role(request.user, PLAN_EDITORS),
+            "retire_years": retire_years,
+            "references": [indicator.reference]
+            if indicator.reference
+            else ReferenceTarget.objects.filter(computation=indicator.computation, computation__gt=""),
+            "other_plans": selectors.same_indicator_in_other_plans(user=request.user, indicator=indicator),
             "history": audit_rows(audit_for(user=request.user, obj=indicator, related=targets)[:30]),
         },
     )
@@ -410,6 +416,31 @@ def indicator_new(request, plan_pk):
             messages.success(request, _("The indicator has been added. Set its target for each year."))
             return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
     return render(request, "plans/indicator_form.html", {"plan": plan, "indicator": None, "form": form})
+
+
+@login_required
+def indicator_retire(request, plan_pk, pk):
+    """Stop pursuing an indicator from a year (or pursue it again); refused while records count toward it."""
+    _require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=plan_pk)
+    indicator = selectors.indicator_get(user=request.user, plan=plan, pk=pk)
+    if request.method == "POST":
+        value = request.POST.get("retired_from", "")
+        try:
+            services.indicator_retire(
+                actor=request.user, indicator=indicator, from_year=int(value) if value.isdigit() else None
+            )
+        except ValidationError as exc:
+            for message in exc.message_dict.get("retired_from", exc.messages):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(code)s is no longer pursued from %(year)s.") % {"code": indicator.code, "year": value}
+                if indicator.retired_from
+                else _("%(code)s is pursued again.") % {"code": indicator.code},
+            )
+    return redirect("plans:indicator", plan_pk=plan.pk, pk=indicator.pk)
 
 
 @login_required

@@ -597,3 +597,66 @@ def test_a_period_is_not_shortened_under_its_targets(default_data, coordinator):
     assert "2025" in err.value.message_dict["end_year"][0]
     plan.refresh_from_db()
     assert plan.end_year == 2025
+
+
+def test_an_indicator_is_retired_only_where_no_record_counts(client, coordinator):
+    import datetime as dt
+
+    from lantoa.activities.kinds import Kind
+    from lantoa.activities.models import Activity
+    from lantoa.orgs.models import Unit
+
+    old = _plan()
+    new = plan_copy(
+        actor=coordinator, plan=old, number="9/KH", title="Kế hoạch 2026–2030", start_year=2026, end_year=2030
+    )
+    m4 = new.indicators.get(code="M10")
+    # No record counts yet in 2026–2030: retire M10 from 2027, its targets of 2027–2030 go.
+    plan_services.indicator_retire(actor=coordinator, indicator=m4, from_year=2027)
+    assert sorted(m4.targets.values_list("year", flat=True)) == [2026]
+    with pytest.raises(ValidationError) as err:
+        target_save(actor=coordinator, target=Target(indicator=m4, year=2028, min_value=1))
+    assert "2027" in err.value.message_dict["year"][0]
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:dashboard") + f"?plan={new.pk}").content.decode()
+    assert "từ 2027" in page and page.count("không còn theo dõi") >= 4
+    # The old plan's M10 has a training class in 2023: it cannot be retired from 2023, nothing changes.
+    Activity.objects.create(
+        title="Lớp tập huấn",
+        kind=Kind.TRAINING,
+        status="done",
+        start_date=dt.date(2023, 5, 4),
+        organiser=Unit.objects.get(code="hn-bhxh"),
+        area=legacy_commune("Xã Long Khánh A"),
+    )
+    old_m4 = old.indicators.get(code="M10")
+    before = list(old_m4.targets.values_list("pk", flat=True))
+    response = client.post(reverse("plans:indicator_retire", args=[old.pk, old_m4.pk]), {"retired_from": "2023"})
+    assert response.status_code == 302
+    old_m4.refresh_from_db()
+    assert old_m4.retired_from is None and list(old_m4.targets.values_list("pk", flat=True)) == before
+    shown = client.get(response["Location"]).content.decode()
+    assert "1 bản ghi đã được tính cho M10 năm 2023" in shown
+    # The next plan copied from a plan with a retired indicator leaves it out.
+    later = plan_copy(
+        actor=coordinator, plan=new, number="10/KH", title="Kế hoạch 2031–2035", start_year=2031, end_year=2035
+    )
+    assert "M10" not in set(later.indicators.values_list("code", flat=True))
+
+
+def test_indicator_page_shows_the_national_target_and_other_plans(client, coordinator):
+    old = _plan()
+    new = plan_copy(
+        actor=coordinator, plan=old, number="9/KH", title="Kế hoạch 2026–2030", start_year=2026, end_year=2030
+    )
+    client.force_login(coordinator)
+    from lantoa.plans.models import ReferenceTarget
+
+    t3 = new.indicators.get(code="T3")
+    ref = ReferenceTarget.objects.get(code="nq28-labour-force-bhxh-2030")
+    form = {f: getattr(t3, f) for f in ["code", "name", "description", "section", "group", "measure", "direction"]}
+    form |= {"computation": t3.computation, "reference": ref.pk, "note": ""}
+    client.post(reverse("plans:indicator_edit", args=[new.pk, t3.pk]), form)
+    page = client.get(reverse("plans:indicator", args=[new.pk, t3.pk])).content.decode()
+    assert reverse("plans:indicator", args=[old.pk, old.indicators.get(code="T3").pk]) in page
+    assert ref.source in page and "60%" in page
