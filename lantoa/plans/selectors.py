@@ -103,7 +103,7 @@ def absorbed_areas(plan: Plan, areas) -> dict[int, list[str]]:
 def indicators_with_targets(plan: Plan) -> list[Indicator]:
     """Indicators in order, each with `.by_year` = {year: plan-wide target} and `.scoped` targets."""
     indicators = list(
-        plan.indicators.prefetch_related(
+        plan.indicators.select_related("reference").prefetch_related(
             Prefetch("targets", queryset=Target.objects.select_related("area", "unit").order_by("year"))
         )
     )

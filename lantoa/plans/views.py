@@ -274,7 +274,7 @@ def plan_copy(request, pk):
         "issuer": own if own is not None and not own.valid_to else plan.issuer,
         "parent": plan.parent,
         "areas": proposed,
-        "indicators": list(plan.indicators.all()),
+        "indicators": [i for i in plan.indicators.all() if i.pursued_in(plan.end_year)],
         "make_default": plan.is_default,
     }
     form = PlanCopyForm(request.POST or None, initial=initial, plan=plan, **choices)
