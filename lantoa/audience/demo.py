@@ -35,6 +35,7 @@ from lantoa.audience.models import (
 )
 from lantoa.core import clock
 from lantoa.core.text import normalize_phone, search_key
+from lantoa.demo.units import in_force
 from lantoa.geo.models import Area
 from lantoa.geo.selectors import commune_rollup_map
 from lantoa.orgs.models import Unit
@@ -1160,7 +1161,7 @@ class _Reach:
                 self._spec(
                     title=title,
                     kind=Kind.CONFERENCE,
-                    unit=self.units["hn-bhxh"],
+                    unit=in_force(self.units["hn-bhxh"], day) or reg.committee.get(area.id) or self.units["hn-bhxh"],
                     area=area,
                     day=day,
                     topics=topics,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from lantoa.activities.kinds import Kind
 from lantoa.activities.models import Activity, Campaign
 from lantoa.core import clock
+from lantoa.demo.units import in_force
 from lantoa.orgs.models import Unit
 
 from .models import BudgetEstimate, CheckStatus, SpendingLine
@@ -60,11 +61,13 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
 
 def _units_in(year: int) -> list[Unit]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+    in_force_in_year = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=first)
     )
-    qs = Unit.objects.filter(in_force).filter(
-        Q(code__in=OFFICES) | Q(kind__in=[Unit.Kind.COMMUNE_COMMITTEE, Unit.Kind.ASSOCIATION])
+    # The offices, or those they were merged into when the district closed (2025).
+    offices = {u.pk for o in Unit.objects.filter(code__in=OFFICES) for u in (o, in_force(o, last)) if u is not None}
+    qs = Unit.objects.filter(in_force_in_year).filter(
+        Q(pk__in=offices) | Q(kind__in=[Unit.Kind.COMMUNE_COMMITTEE, Unit.Kind.ASSOCIATION])
     )
     return list(qs.order_by("code"))
 

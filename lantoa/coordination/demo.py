@@ -19,6 +19,7 @@ import random
 from lantoa.audience.models import StaffPosting
 from lantoa.core import clock
 from lantoa.core.models import valid_on
+from lantoa.demo.units import in_force
 from lantoa.orgs.models import Unit
 from lantoa.taxonomy.models import Topic
 
@@ -53,7 +54,8 @@ def _briefings(year: int, rng: random.Random, topics, today: dt.date) -> dict:
     postings = list(
         StaffPosting.objects.filter(_overlaps(year), is_leader=True, person__is_demo=True).select_related("unit")
     )
-    giver = _unit("hn-bhxh") or (postings[0].unit if postings else None)
+    office = _unit("hn-bhxh")
+    giver = in_force(office, dt.date(year, 3, 15)) or office or (postings[0].unit if postings else None)
     if giver is None:
         return {"briefings": 0}
     # Tried in this order: the March conference first, then what reached those not in post that day.
@@ -237,12 +239,13 @@ def _inspections_and_awards(rng: random.Random) -> dict:
     # After the district: the insurance office supervises two of the new communes.
     new_communes = list(Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, valid_from=REFORM).order_by("code"))
     day = dt.date(2026, 10, rng.randint(5, 28))
-    if day <= clock.today() and bhxh is not None and bhxh.is_valid_on(day):
+    supervisor = in_force(bhxh, day)
+    if day <= clock.today() and supervisor is not None:
         for unit in rng.sample(new_communes, min(2, len(new_communes))):
             rows.append(
                 Inspection(
                     unit=unit,
-                    inspecting_unit=bhxh,
+                    inspecting_unit=supervisor,
                     date=day,
                     kind=Inspection.Kind.SUPERVISION,
                     findings="Đã ban hành kế hoạch tuyên truyền năm 2026; có tuần phát thanh BHXH tự nguyện "

@@ -16,6 +16,7 @@ from lantoa.core import clock
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log
 from lantoa.core.text import search_key
+from lantoa.demo.units import in_force
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
 from lantoa.plans.models import Plan
@@ -58,13 +59,6 @@ def _committee_of(commune: Area) -> Unit | None:
     return Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, area=commune).first()
 
 
-def _in_force(unit: Unit, day: dt.date) -> Unit | None:
-    """`unit`, or what it was merged into, as it stood on `day` (district offices close after 2025)."""
-    while unit is not None and not unit.is_valid_on(day):
-        unit = unit.merged_into
-    return unit
-
-
 class _Builder:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
@@ -91,6 +85,8 @@ class _Builder:
     ):
         if day > self.today:
             return None  # the running year is filled up to today only
+        # A district office closed with no single successor (2025): the commune's committee did the work.
+        unit = in_force(unit, day) or _committee_of(area)
         channel = channel or (Channel.DIRECT if kind not in (Kind.SOCIAL_POST, Kind.VSSID) else Channel.ZALO)
         a = Activity(
             title=title,
@@ -155,25 +151,24 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
         return {"activities": 0, "already": True, "stale": not _next_plans().exists()}
     b = _Builder(seed)
     unit = {u.code: u for u in Unit.objects.all()}
-    offices = unit["hn-bhxh"], unit["hn-ldtbxh"], unit["hn-vhtt"], unit["hn-ttvhtt"]
+    # As loaded; `_Builder.add` and the campaigns take the unit in force on the day.
+    bhxh, labour, culture, radio = unit["hn-bhxh"], unit["hn-ldtbxh"], unit["hn-vhtt"], unit["hn-ttvhtt"]
     all_associations = list(Unit.objects.filter(kind=Unit.Kind.ASSOCIATION).order_by("code"))
     campaigns = []
     for year in YEARS:
         if year > b.today.year:
             break
         early, late = _communes_on(dt.date(year, 3, 1)), _communes_on(dt.date(year, 12, 31))
-        # After the district: its offices as they stand that year, else the committee of the commune.
-        jan = dt.date(year, 1, 1)
-        fallback = _committee_of(late[0]) if late else None
-        bhxh, labour, culture, radio = (_in_force(u, jan) or fallback for u in offices)
-        associations = [a for a in all_associations if a.is_valid_on(jan)]
+        associations = [a for a in all_associations if a.is_valid_on(dt.date(year, 1, 1))]
+        may_day, holiday_day = dt.date(year, 5, 1), dt.date(year, 8, 20)
+        first_committee = _committee_of(late[0]) if late else bhxh
         may = Campaign.objects.create(
             name=f"Tháng vận động triển khai BHXH toàn dân {year}",
             type=Campaign.Type.MAY,
             theme="BHXH toàn dân – an sinh cho mọi nhà",
             start_date=dt.date(year, 5, 1),
             end_date=dt.date(year, 5, 31),
-            organiser=labour,
+            organiser=in_force(labour, may_day) or in_force(bhxh, may_day) or first_committee,
             is_demo=True,
             search_key=search_key(f"thang van dong {year}"),
         )
@@ -182,7 +177,7 @@ def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
             type=Campaign.Type.HOLIDAY,
             start_date=dt.date(year, 8, 20),
             end_date=dt.date(year, 9, 5),
-            organiser=bhxh,
+            organiser=in_force(bhxh, holiday_day) or first_committee,
             is_demo=True,
             search_key=search_key(f"quoc khanh {year}"),
         )

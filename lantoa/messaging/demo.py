@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lantoa.audience.models import Person, Segment
 from lantoa.core import clock
+from lantoa.demo.units import in_force
 from lantoa.messaging import text as mtext
 from lantoa.messaging.models import Broadcast, Message, Template
 from lantoa.messaging.services import gateway_for, reach_for_delivered
@@ -23,26 +24,28 @@ PER_BROADCAST = 300
 def messaging_demo_load(*, seed: int = 2022) -> dict:
     if Broadcast.objects.filter(is_demo=True).exists():
         return {"message_broadcasts": 0}
-    unit = Unit.objects.filter(code="hn-bhxh").first()
+    office = Unit.objects.filter(code="hn-bhxh").first()
     group = TargetGroup.objects.filter(voluntary_group=1).first()
-    if unit is None or group is None:
+    if office is None or group is None:
         return {"message_broadcasts": 0}
     rng = random.Random(seed)
     template = Template.objects.create(
         name="Mời tham gia BHXH tự nguyện (demo)",
-        unit=unit,
+        unit=office,
         body="BHXH huyện Hồng Ngự kính gửi {ho_ten}: tham gia BHXH tự nguyện để có lương hưu khi về già. "
         "Hỏi cán bộ xã {xa} để được hướng dẫn.",
         is_demo=True,
     )
     template.topics.set(Topic.objects.filter(voluntary_bhxh=True)[:1])
-    gateway = gateway_for(unit)
     broadcasts = messages = 0
     today = clock.today()
     for year in YEARS:
         day = dt.date(year, 5, 12)
-        if day > today or not unit.is_valid_on(day):
+        # After the district: the office it was merged into sends.
+        unit = in_force(office, day)
+        if day > today or unit is None:
             break
+        gateway = gateway_for(unit)
         people = list(
             Person.objects.filter(is_demo=True, groups=group, consent=True, anonymised_at__isnull=True)
             .exclude(phone="")
