@@ -26,7 +26,7 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/activate
 setup: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_defaults
-	@if [ "$(DEMO)" = "1" ]; then $(PY) manage.py load_demo; else echo "Demo data for 2022-2025: make run DEMO=1 (remove with: $(PY) manage.py load_demo --remove)"; fi
+	@if [ "$(DEMO)" = "1" ]; then $(PY) manage.py load_demo; else echo "Demo data for 2022-2025, a demo 2026-2030 plan and 2026 records up to today: make run DEMO=1 (remove with: $(PY) manage.py load_demo --remove)"; fi
 
 # The product on SQLite with the default plan: web server, task worker and scheduler.
 run: setup
