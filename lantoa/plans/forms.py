@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.forms import vn_date_formfield
+from lantoa.geo.forms import area_label
 from lantoa.geo.models import Area
 from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import registry
@@ -46,6 +47,7 @@ class PlanCopyForm(forms.Form):
         self.fields["issuer"].queryset = units
         self.fields["parent"].queryset = plans
         self.fields["areas"].queryset = areas
+        self.fields["areas"].label_from_instance = area_label
         self.fields["indicators"].queryset = plan.indicators.all()
         self.fields["indicators"].label_from_instance = lambda i: f"{i.code} — {i.name}"
 
@@ -64,6 +66,7 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if areas is not None:
             self.fields["areas"].queryset = areas
+        self.fields["areas"].label_from_instance = area_label
         if units is not None:
             self.fields["issuer"].queryset = units
         if plans is not None:

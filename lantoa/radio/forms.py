@@ -1,29 +1,12 @@
 from django import forms
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.content.forms import ContentUsedField
 from lantoa.core.forms import VNDateField, vn_date_formfield
-from lantoa.core.text import format_date
+from lantoa.geo.forms import CURRENT_FIRST, AreaChoiceField, area_label  # noqa: F401  (re-exported)
 from lantoa.geo.models import Area
 from lantoa.radio.models import MAX_DURATION, Broadcast
 from lantoa.taxonomy.models import Topic
-
-# Areas and units in force first, then the former ones, latest first.
-CURRENT_FIRST = F("valid_to").desc(nulls_first=True)
-
-
-def area_label(area: Area) -> str:
-    """ "Ấp Long Hòa (Xã Long Khánh A)", with "until 30/06/2025" for a former area."""
-    label = f"{area.name} ({area.parent.name})" if area.level == Area.Level.HAMLET and area.parent_id else area.name
-    if area.valid_to:
-        label += " — " + str(_("until %(date)s")) % {"date": format_date(area.valid_to)}
-    return label
-
-
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return area_label(obj)
 
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):
