@@ -99,6 +99,20 @@ def test_2026_records_on_the_new_communes_count_for_the_next_plan_only(default_d
         assert set(Statistic.objects.filter(year=2026, kind="labour_force").values_list("area_id", flat=True)) == new
         assert compute(ind["T3"], 2026).has_data and compute(ind["T4"], 2026).has_data
 
+    # Nothing after today, whatever the record.
+    for app, model, field in (
+        ("budget", "SpendingLine", "spent_on"),
+        ("coordination", "Briefing", "date"),
+        ("coordination", "Inspection", "date"),
+        ("coordination", "AgreementReview", "date"),
+        ("coordination", "UnitPlan", "filed_on"),
+        ("messaging", "Message", "sent_at__date"),
+    ):
+        if apps.is_installed(f"lantoa.{app}"):
+            records = apps.get_model(app, model).objects.filter(is_demo=True)
+            assert records.filter(**{f"{field}__year": 2026}).exists(), model
+            assert not records.filter(**{f"{field}__gt": today}).exists(), model
+
     if apps.is_installed("lantoa.reports"):
         from lantoa.reports.models import Report
 
