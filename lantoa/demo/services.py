@@ -143,7 +143,8 @@ def _audience_load(*, seed: int, people: int | None) -> dict:
 
 @transaction.atomic
 def demo_load(*, actor, seed: int = 2022, people: int | None = None) -> dict:
-    """Fill 2022–2025 with demo records. Refuses to run twice (remove first).
+    """Fill 2022–2025 and 2026 up to today with demo records, and make the demo 2026–2030 plan. Refuses to
+    run twice (remove first).
 
     `people`: size of the demo registry (about 100,000 by default; tests use a few hundred)."""
     if Activity.objects.filter(is_demo=True).exists():
