@@ -66,7 +66,7 @@ def make_user(db):
         **extra,
     ):
         counter["n"] += 1
-        unit = Unit.objects.get(code=unit_code) if unit_code else Unit.objects.get(code="hn-ldtbxh")
+        unit = Unit.objects.get(code=unit_code) if unit_code else coordinating_unit()
         if unit.valid_to and valid_to is None:
             # A posting in a unit that has since closed: it lasted as long as the unit did.
             valid_from, valid_to = valid_from or unit.valid_from, unit.valid_to
@@ -89,9 +89,20 @@ def make_user(db):
     return _make
 
 
+def coordinating_unit(day=None) -> Unit:
+    """The unit gathering the plan's reports on `day` (today by default): the labour office until its merge
+    on 01/03/2025, the home-affairs office until the district ended, then its successor (the units' data)."""
+    from lantoa.core import clock
+    from lantoa.orgs.models import UnitDuty
+    from lantoa.orgs.services import unit_duty_on
+
+    return unit_duty_on(UnitDuty.Duty.AGGREGATE_REPORT, day or clock.today()).unit
+
+
 @pytest.fixture
 def coordinator(default_data, make_user):
-    return make_user(Role.COORDINATOR, "hn-ldtbxh")
+    """The coordinator, posted to the unit coordinating the plan on the test's day."""
+    return make_user(Role.COORDINATOR, coordinating_unit().code)
 
 
 @pytest.fixture

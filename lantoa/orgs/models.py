@@ -49,6 +49,19 @@ class Unit(Dated):
     )
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    # Document data (Decree 30/2020): kept on the unit, never defaulted in code.
+    authority = models.CharField(
+        _("governing body"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed above the unit's name on its documents when it has no parent unit (UBND tỉnh Đồng Tháp)"),
+    )
+    doc_symbol = models.CharField(
+        _("abbreviation in document symbols"),
+        max_length=30,
+        blank=True,
+        help_text=_("e.g. SNV: its reports are numbered …/BC-SNV"),
+    )
 
     class Meta(Dated.Meta):
         ordering = ["search_key"]  # accent-free: Vietnamese order, not code-point order
@@ -98,3 +111,34 @@ class Membership(Dated):
 
     def __str__(self):
         return f"{self.user} @ {self.unit}"
+
+
+class UnitDuty(Dated):
+    """A duty a unit holds for a period, such as writing the aggregate report: who holds it follows the
+    reorganisations (the labour office, then the home-affairs office it merged into, then its successor)."""
+
+    class Duty(models.TextChoices):
+        AGGREGATE_REPORT = "aggregate_report", _("Gathers the units' annual reports and writes the aggregate report")
+        FINAL_EVALUATION = "final_evaluation", _("Writes the final evaluation of the plan")
+        INSURANCE_REPORT = "insurance_report", _("Writes the social insurance office's report to the province")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="duties")
+    duty = models.CharField(_("duty"), max_length=30, choices=Duty.choices)
+    symbol = models.CharField(
+        _("document symbol"),
+        max_length=30,
+        blank=True,
+        help_text=_("Of the report written under this duty, e.g. BC-UBND; empty: BC- and the unit's abbreviation"),
+    )
+    recipients = models.TextField(
+        _("default recipients"), blank=True, help_text=_("Of the report written under this duty; one per line")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(Dated.Meta):
+        ordering = ["duty", "valid_from"]
+        verbose_name = _("duty of a unit")
+        verbose_name_plural = _("duties of units")
+
+    def __str__(self):
+        return f"{self.get_duty_display()} · {self.unit}"

@@ -53,7 +53,7 @@ def test_plan_wide_roles_see_all(default_data, make_user, role):
     assert scope_for(make_user(role, "hn-ldtbxh")).sees_all
 
 
-def test_association_officer_sees_own_unit_not_communes(default_data, make_user):
+def test_association_officer_sees_own_unit_not_communes(default_data, make_user, in_2023):
     officer = make_user(Role.UNIT_OFFICER, "hn-hoinongdan")
     scope = scope_for(officer)
     assert scope.allows(unit_id=Unit.objects.get(code="hn-hoinongdan").id)

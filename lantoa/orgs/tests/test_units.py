@@ -10,8 +10,16 @@ from django.urls import reverse
 from conftest import current_commune, legacy_commune
 from lantoa.accounts.roles import Role
 from lantoa.core.models import AuditLog
-from lantoa.orgs.models import Membership, Unit
-from lantoa.orgs.services import membership_assign, unit_close, unit_merge, unit_name_on, unit_rename, units_load
+from lantoa.orgs.models import Membership, Unit, UnitDuty
+from lantoa.orgs.services import (
+    membership_assign,
+    unit_close,
+    unit_merge,
+    unit_name_on,
+    unit_rename,
+    unit_save,
+    units_load,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,51 +65,72 @@ def test_commune_committees_merged_on_1_july_2025(default_data):
 
 def test_loading_units_twice_changes_nothing(default_data):
     before = list(Unit.objects.order_by("id").values_list("id", "name", "valid_to"))
-    assert units_load(actor=None) == (0, 36)
+
+    def duties():
+        return list(UnitDuty.objects.order_by("id").values_list("id", "unit_id", "duty", "valid_from", "valid_to"))
+
+    held = duties()
+    assert units_load(actor=None) == (0, 38)
     assert list(Unit.objects.order_by("id").values_list("id", "name", "valid_to")) == before
+    assert duties() == held
+
+
+def office(code: str, name: str, *, parent: str = "dt-ubnd-long-khanh") -> Unit:
+    """An office of a commune in force today (units of the default data are the district's, closed in 2025)."""
+    return unit_save(
+        actor=None,
+        unit=Unit(
+            code=code,
+            name=name,
+            kind=Unit.Kind.OTHER_OFFICE,
+            parent=Unit.objects.get(code=parent),
+            area=current_commune("Xã Long Khánh"),
+            valid_from=dt.date(2025, 7, 1),
+        ),
+    )
 
 
 def test_rename_keeps_the_old_name_with_dates(default_data, coordinator):
-    unit = Unit.objects.get(code="hn-ldtbxh")
-    unit_rename(actor=coordinator, unit=unit, new_name="Phòng Nội vụ huyện Hồng Ngự (LĐ-TB&XH)", on=dt.date(2025, 3, 1))
+    unit = Unit.objects.get(code="dt-bhxh-kv")
+    unit_rename(actor=coordinator, unit=unit, new_name="Bảo hiểm xã hội tỉnh Đồng Tháp", on=dt.date(2026, 3, 1))
     unit.refresh_from_db()
-    assert unit.name == "Phòng Nội vụ huyện Hồng Ngự (LĐ-TB&XH)"
-    assert unit_name_on(unit, dt.date(2024, 12, 31)) == "Phòng Lao động - Thương binh và Xã hội huyện Hồng Ngự"
-    assert unit_name_on(unit, dt.date(2025, 3, 1)) == unit.name
+    assert unit.name == "Bảo hiểm xã hội tỉnh Đồng Tháp"
+    assert unit_name_on(unit, dt.date(2025, 12, 31)) == "Bảo hiểm xã hội khu vực (Đồng Tháp)"
+    assert unit_name_on(unit, dt.date(2026, 3, 1)) == unit.name
     row = AuditLog.objects.get(verb="unit_rename", target_id=str(unit.pk))
-    assert row.changes["name"] == ["Phòng Lao động - Thương binh và Xã hội huyện Hồng Ngự", unit.name]
+    assert row.changes["name"] == ["Bảo hiểm xã hội khu vực (Đồng Tháp)", unit.name]
     assert row.actor == coordinator
 
 
 def test_rename_rejects_a_date_before_the_current_name(default_data, coordinator):
-    unit = Unit.objects.get(code="hn-bhxh")
+    unit = Unit.objects.get(code="dt-bhxh-kv")
     with pytest.raises(ValidationError) as err:
-        unit_rename(actor=coordinator, unit=unit, new_name="BHXH khu vực", on=dt.date(2020, 1, 1))
+        unit_rename(actor=coordinator, unit=unit, new_name="BHXH tỉnh", on=dt.date(2020, 1, 1))
     assert "on" in err.value.message_dict
     unit.refresh_from_db()
-    assert unit.name == "Bảo hiểm xã hội huyện Hồng Ngự" and not unit.former_names.exists()
+    assert unit.name == "Bảo hiểm xã hội khu vực (Đồng Tháp)" and not unit.former_names.exists()
 
 
 def test_merge_moves_people_and_closes_units(default_data, coordinator, make_user):
-    labour = Unit.objects.get(code="hn-ldtbxh")
-    home = Unit.objects.get(code="hn-noivu")
-    staff = make_user(Role.UNIT_OFFICER, "hn-ldtbxh")
-    unit_merge(actor=coordinator, units=[labour], into=home, on=dt.date(2025, 3, 1))
-    labour.refresh_from_db()
-    assert labour.valid_to == dt.date(2025, 2, 28) and labour.merged_into == home
+    economy = office("lk-kinh-te", "Phòng Kinh tế xã Long Khánh")
+    social = office("lk-vhxh", "Phòng Văn hóa - Xã hội xã Long Khánh")
+    staff = make_user(Role.UNIT_OFFICER, "lk-kinh-te", valid_from=dt.date(2025, 7, 1))
+    unit_merge(actor=coordinator, units=[economy], into=social, on=dt.date(2026, 3, 1))
+    economy.refresh_from_db()
+    assert economy.valid_to == dt.date(2026, 2, 28) and economy.merged_into == social
     memberships = list(Membership.objects.filter(user=staff).order_by(F("valid_to").asc(nulls_last=True)))
-    assert [(m.unit.code, m.valid_to) for m in memberships] == [("hn-ldtbxh", dt.date(2025, 2, 28)), ("hn-noivu", None)]
-    assert memberships[1].valid_from == dt.date(2025, 3, 1)
-    assert AuditLog.objects.filter(verb="unit_merge", target_id=str(labour.pk)).exists()
+    assert [(m.unit.code, m.valid_to) for m in memberships] == [("lk-kinh-te", dt.date(2026, 2, 28)), ("lk-vhxh", None)]
+    assert memberships[1].valid_from == dt.date(2026, 3, 1)
+    assert AuditLog.objects.filter(verb="unit_merge", target_id=str(economy.pk)).exists()
 
 
 def test_close_twice_or_into_itself_is_refused(default_data, coordinator):
-    court = Unit.objects.get(code="hn-tand")
+    court = office("lk-kinh-te", "Phòng Kinh tế xã Long Khánh")
     with pytest.raises(ValidationError):
-        unit_close(actor=coordinator, unit=court, on=dt.date(2025, 7, 1), merged_into=court)
-    unit_close(actor=coordinator, unit=court, on=dt.date(2025, 7, 1))
+        unit_close(actor=coordinator, unit=court, on=dt.date(2026, 7, 1), merged_into=court)
+    unit_close(actor=coordinator, unit=court, on=dt.date(2026, 7, 1))
     with pytest.raises(ValidationError):
-        unit_close(actor=coordinator, unit=court, on=dt.date(2025, 8, 1))
+        unit_close(actor=coordinator, unit=court, on=dt.date(2026, 8, 1))
 
 
 def test_membership_in_a_closed_unit_only_for_its_lifetime(default_data, django_user_model):
@@ -115,23 +144,25 @@ def test_membership_in_a_closed_unit_only_for_its_lifetime(default_data, django_
     assert m.pk and not Membership.objects.filter(user=user, valid_to__isnull=True).exists()
 
 
-def test_unit_views_for_editors_and_outsiders(client, coordinator, officer_long_khanh_a):
+def test_unit_views_for_editors_and_outsiders(client, coordinator, make_user):
+    outsider = make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-phu-thuan")
     court = Unit.objects.get(code="hn-tand")
+    court = Unit.objects.get(code="dt-bhxh-kv")
     rename = reverse("orgs:rename", args=[court.pk])
-    client.force_login(officer_long_khanh_a)
+    client.force_login(outsider)
     assert client.get(rename).status_code == 404
     assert client.post(rename, {"new_name": "X", "on": "2025-01-01"}).status_code == 404
     client.force_login(coordinator)
-    response = client.post(rename, {"new_name": "Tòa án nhân dân khu vực", "on": "01/01/2023"})
+    response = client.post(rename, {"new_name": "Bảo hiểm xã hội tỉnh Đồng Tháp", "on": "01/01/2026"})
     assert response.status_code == 302
     court.refresh_from_db()
-    assert court.name == "Tòa án nhân dân khu vực"
+    assert court.name == "Bảo hiểm xã hội tỉnh Đồng Tháp"
     page = client.get(reverse("orgs:detail", args=[court.pk])).content.decode()
-    assert "Tòa án nhân dân huyện Hồng Ngự" in page  # former name shown
+    assert "Bảo hiểm xã hội khu vực (Đồng Tháp)" in page  # former name shown
 
 
 def test_staff_account_gets_one_time_password(client, coordinator):
-    unit = Unit.objects.get(code="hn-hoiphunu")
+    unit = Unit.objects.get(code="dt-ubnd-long-khanh")
     client.force_login(coordinator)
     response = client.post(
         reverse("orgs:staff_add", args=[unit.pk]),
@@ -143,7 +174,7 @@ def test_staff_account_gets_one_time_password(client, coordinator):
     assert response.context["password"] and user.check_password(response.context["password"])
 
 
-def test_phone_is_masked_for_other_units(client, default_data, make_user):
+def test_phone_is_masked_for_other_units(client, default_data, make_user, in_2023):
     staff = make_user(Role.UNIT_OFFICER, "hn-hoinongdan", phone="+84912345678")
     same_unit = make_user(Role.UNIT_OFFICER, "hn-hoinongdan")
     coordinator = make_user(Role.COORDINATOR, "hn-ldtbxh")
@@ -159,18 +190,19 @@ def test_phone_is_masked_for_other_units(client, default_data, make_user):
 
 
 def test_closing_a_unit_with_open_units_under_it_is_refused(default_data, coordinator):
-    culture = Unit.objects.get(code="hn-vhtt")
+    culture = office("lk-vhxh", "Phòng Văn hóa - Xã hội xã Long Khánh")
+    office("lk-dich-vu", "Trung tâm Dịch vụ tổng hợp xã Long Khánh", parent="lk-vhxh")
     with pytest.raises(ValidationError) as err:
-        unit_close(actor=coordinator, unit=culture, on=dt.date(2025, 7, 1))
-    assert "Trung tâm Văn hóa" in err.value.message_dict["on"][0]
+        unit_close(actor=coordinator, unit=culture, on=dt.date(2026, 7, 1))
+    assert "Trung tâm Dịch vụ" in err.value.message_dict["on"][0]
     culture.refresh_from_db()
     assert culture.valid_to is None
 
 
 def test_closing_with_a_posting_that_starts_later_is_refused(default_data, coordinator, make_user):
-    make_user(Role.UNIT_OFFICER, "hn-tand", valid_from=dt.date(2026, 1, 1))
-    court = Unit.objects.get(code="hn-tand")
+    court = office("lk-kinh-te", "Phòng Kinh tế xã Long Khánh")
+    make_user(Role.UNIT_OFFICER, "lk-kinh-te", valid_from=dt.date(2026, 9, 1))
     with pytest.raises(ValidationError):
-        unit_close(actor=coordinator, unit=court, on=dt.date(2025, 7, 1))
+        unit_close(actor=coordinator, unit=court, on=dt.date(2026, 7, 1))
     court.refresh_from_db()
     assert court.valid_to is None
