@@ -346,10 +346,11 @@ def _next_plan_load(*, actor) -> Plan | None:
         end_year=NEXT_END,
         parent=None,  # the province's 2022–2025 plan does not run into 2026
         areas=proposed_areas(source, NEXT_START),
+        issuer=None,  # issued by the province, which is no unit here
+        issuer_name=NEXT_ISSUER,
         **NEXT_PLAN,
     )
-    # Issued by the province, which is no unit here (plan_copy keeps the source's issuer when given none).
-    plan.issuer, plan.issuer_name, plan.issued_on = None, NEXT_ISSUER, dt.date(2025, 12, 26)
+    plan.issued_on = dt.date(2025, 12, 26)
     plan.summary = f"{plan.summary} Kế hoạch minh họa (demo): xóa bằng lệnh load_demo --remove."
     return plan_save(actor=actor, plan=plan)
 

@@ -21,6 +21,12 @@ class PlanCopyForm(forms.Form):
     issuer = forms.ModelChoiceField(
         label=_("Issuing unit"), queryset=Unit.objects.none(), required=False, empty_label=_("— Choose —")
     )
+    issuer_name = forms.CharField(
+        label=_("issuer (if not a unit here)"),
+        max_length=200,
+        required=False,
+        help_text=_("For a higher-level plan, e.g. the provincial People's Committee"),
+    )
     parent = forms.ModelChoiceField(
         label=_("Implements plan"),
         queryset=Plan.objects.none(),

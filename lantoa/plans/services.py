@@ -174,6 +174,15 @@ def _plan_errors(plan: Plan, areas) -> dict[str, str]:
     period_ok = plan.end_year >= plan.start_year
     if not period_ok:
         errors["end_year"] = _("The last year must not be before the first year.")
+    if not plan.issuer_id and not plan.issuer_name:
+        errors["issuer"] = _("Choose the issuing unit, or write the issuer's name if it is not a unit here.")
+    elif (
+        plan.issuer_id and period_ok and plan.issuer.valid_to and plan.issuer.valid_to < dt.date(plan.start_year, 1, 1)
+    ):
+        errors["issuer"] = _("%(unit)s ceased on %(date)s, before the plan's period.") % {
+            "unit": plan.issuer.name,
+            "date": plan.issuer.valid_to.strftime("%d/%m/%Y"),
+        }
     others = Plan.objects.exclude(pk=plan.pk)
     if period_ok and (plan.issuer_id or plan.issuer_name):
         same_issuer = (
@@ -220,7 +229,8 @@ def plan_copy(
     title: str,
     start_year: int,
     end_year: int,
-    issuer: Unit | None = None,
+    issuer: Unit | None = ...,
+    issuer_name: str = "",
     parent: Plan | None = ...,
     areas=None,
     indicators=None,
@@ -233,15 +243,17 @@ def plan_copy(
     the start of the new period. `areas` defaults to `proposed_areas`; `parent` (the plan it
     implements) to the source plan's.
     """
-    number, title = nfc(number), nfc(title)
-    issuer = issuer or plan.issuer
+    number, title, issuer_name = nfc(number), nfc(title), nfc(issuer_name).strip()
+    if issuer is ...:  # not said: the source plan's issuer, if it is still in force when the period starts
+        issuer = plan.issuer
+        issuer_name = issuer_name or ("" if issuer else plan.issuer_name)
     parent = plan.parent if parent is ... else parent
     chosen = (
         [i for i in plan.indicators.all() if i.pursued_in(plan.end_year)] if indicators is None else list(indicators)
     )
     areas = proposed_areas(plan, start_year) if areas is None else list(areas)
     draft = Plan(number=number, title=title, start_year=start_year, end_year=end_year, issuer=issuer)
-    draft.issuer_name = plan.issuer_name if issuer is None else ""
+    draft.issuer_name = "" if issuer else issuer_name
     errors = _plan_errors(draft, areas)
     if start_year <= plan.end_year:
         errors["start_year"] = _("The new period must start after %(year)s.") % {"year": plan.end_year}
@@ -261,7 +273,7 @@ def plan_copy(
         number=number,
         title=title,
         issuer=issuer,
-        issuer_name=plan.issuer_name if issuer is None else "",
+        issuer_name=draft.issuer_name,
         parent=parent,
         copied_from=plan,
         start_year=start_year,

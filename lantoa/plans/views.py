@@ -271,7 +271,10 @@ def plan_copy(request, pk):
         "end_year": plan.end_year + 5,
         "title": _next_title(plan, proposed),
         "number": "",
-        "issuer": own if own is not None and not own.valid_to else plan.issuer,
+        "issuer": own
+        if own is not None and own.is_valid_on(dt.date(start, 1, 1))
+        else (plan.issuer if plan.issuer and plan.issuer.is_valid_on(dt.date(start, 1, 1)) else None),
+        "issuer_name": "" if plan.issuer else plan.issuer_name,
         "parent": plan.parent,
         "areas": proposed,
         "indicators": [i for i in plan.indicators.all() if i.pursued_in(plan.end_year)],

@@ -12,11 +12,21 @@ from lantoa.core.models import AuditLog
 from lantoa.plans import services as plan_services
 from lantoa.plans.kpi import compute, registry
 from lantoa.plans.models import Indicator, Plan, Target
-from lantoa.plans.services import plan_copy, plan_load, target_save
+from lantoa.plans.services import plan_load, target_save
 
 pytestmark = pytest.mark.django_db
 
 CODES = ["T1", "T2", "T3", "T4", "T5", "T6", "T7"] + [f"M{i}" for i in range(1, 12)]
+
+
+PROVINCE = "Ủy ban nhân dân tỉnh Đồng Tháp"
+
+
+def plan_copy(**kwargs) -> Plan:
+    """The next plan, issued by the province (the district committee that issued the old one is gone)."""
+    kwargs.setdefault("issuer", None)
+    kwargs.setdefault("issuer_name", PROVINCE)
+    return plan_services.plan_copy(**kwargs)
 
 
 def _plan() -> Plan:
@@ -333,6 +343,7 @@ def _copy_form(plan, **overrides):
         "title": "KH 2026–2030",
         "start_year": 2026,
         "end_year": 2030,
+        "issuer_name": PROVINCE,
         "areas": [a.pk for a in plan_services.proposed_areas(plan, 2026)],
         "indicators": list(plan.indicators.values_list("pk", flat=True)),
         "make_default": "on",
@@ -660,3 +671,16 @@ def test_indicator_page_shows_the_national_target_and_other_plans(client, coordi
     page = client.get(reverse("plans:indicator", args=[new.pk, t3.pk])).content.decode()
     assert reverse("plans:indicator", args=[old.pk, old.indicators.get(code="T3").pk]) in page
     assert ref.source in page and "60%" in page
+
+
+def test_the_next_plan_is_not_issued_by_a_unit_that_ceased(default_data, coordinator):
+    old = _plan()
+    args = {"actor": coordinator, "plan": old, "number": "11/KH", "title": "Mới", "start_year": 2026, "end_year": 2030}
+    with pytest.raises(ValidationError) as err:
+        plan_services.plan_copy(**args)  # the old issuer, the district committee, ceased on 30/06/2025
+    assert "30/06/2025" in err.value.message_dict["issuer"][0]
+    with pytest.raises(ValidationError) as err:
+        plan_services.plan_copy(**args, issuer=None)
+    assert "issuer" in err.value.message_dict
+    new = plan_services.plan_copy(**args, issuer=None, issuer_name=PROVINCE)
+    assert new.issuer is None and new.issuer_label == PROVINCE

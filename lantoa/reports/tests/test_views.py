@@ -224,6 +224,8 @@ def test_reports_of_an_ended_plan_stay_reachable_once_the_next_plan_is_default(c
         title="KH 2026–2030",
         start_year=2026,
         end_year=2030,
+        issuer=None,
+        issuer_name="Ủy ban nhân dân tỉnh Đồng Tháp",
         make_default=True,
     )
     login(client, coordinator)
