@@ -85,6 +85,26 @@ def record_years(*, user, this_year: int) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def units_in_plans(year: int, day: dt.date) -> QuerySet:
+    """Units in force on `day` that take part in a plan in force in `year` — who owes a yearly plan or a
+    report: each plan's issuer and the units whose area the plan covers (its lens: also what absorbed or
+    rolled into its areas) or lies above (a province office for a commune plan). No plan, no one."""
+    from lantoa.core.models import valid_on
+    from lantoa.geo.selectors import plan_lens_ids
+    from lantoa.orgs.models import Unit
+
+    units = Unit.objects.filter(valid_on(day))
+    plans = list(Plan.objects.filter(start_year__lte=year, end_year__gte=year, indicators__isnull=False).distinct())
+    area_ids: set[int] = set()
+    issuers = {p.issuer_id for p in plans if p.issuer_id}
+    for plan in plans:
+        covered = list(plan.areas.values_list("id", flat=True))
+        if not covered:
+            return units  # a plan over every area
+        area_ids |= plan_lens_ids(covered) | ancestor_ids(covered)
+    return units.filter(Q(area_id__in=area_ids) | Q(pk__in=issuers)) if plans else units.none()
+
+
 def absorbed_areas(plan: Plan, areas) -> dict[int, list[str]]:
     """{area id: names of the areas of `plan` (or below them) it absorbed}, shown beside each area
     proposed for the next plan."""
