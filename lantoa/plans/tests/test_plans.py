@@ -684,3 +684,17 @@ def test_the_next_plan_is_not_issued_by_a_unit_that_ceased(default_data, coordin
     assert "issuer" in err.value.message_dict
     new = plan_services.plan_copy(**args, issuer=None, issuer_name=PROVINCE)
     assert new.issuer is None and new.issuer_label == PROVINCE
+
+
+def test_units_in_plans_are_those_a_plan_in_force_obliges(default_data, coordinator):
+    import datetime as dt
+
+    from lantoa.plans.selectors import units_in_plans
+
+    assert not units_in_plans(2026, dt.date(2026, 3, 1)).exists()  # no plan in force: nobody owes anything
+    in_2023 = set(units_in_plans(2023, dt.date(2023, 3, 1)).values_list("code", flat=True))
+    assert {"hn-bhxh", "hn-ubnd-long-khanh-a"} <= in_2023 and not any(c.startswith("dt-") for c in in_2023)
+    plan_copy(actor=coordinator, plan=_plan(), number="12/KH", title="Mới", start_year=2026, end_year=2030)
+    in_2026 = set(units_in_plans(2026, dt.date(2026, 3, 1)).values_list("code", flat=True))
+    assert {"dt-ubnd-long-khanh", "dt-ubnd-tan-long", "dt-snv"} <= in_2026
+    assert not any(c.startswith("hn-") for c in in_2026)
