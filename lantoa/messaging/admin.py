@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.admin import AuditedModelAdmin
 from lantoa.messaging.models import GatewayConfig, OptOut, Policy
@@ -9,6 +10,17 @@ class GatewayConfigAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "unit", "active", "rate_per_second", "cost_per_part"]
     list_filter = ["kind", "active"]
     exclude = ["busy_until"]
+    readonly_fields = ["callback_addresses"]
+
+    @admin.display(description=_("callback addresses (delivery reports, replies)"))
+    def callback_addresses(self, obj):
+        """What to give the provider (Kannel's get-url takes the "incoming" one, plus its query)."""
+        from lantoa.messaging.dispatch import hook_url
+
+        if obj is None or obj.pk is None:
+            return "—"
+        urls = [hook_url(obj, what) for what in ("report", "incoming")]
+        return " · ".join(urls) if all(urls) else _("set MESSAGING_CALLBACK_BASE first")
 
 
 @admin.register(Policy)

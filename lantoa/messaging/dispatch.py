@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -54,12 +55,24 @@ def report_grace() -> float:
     return float(_setting("MESSAGING_REPORT_GRACE", 600))
 
 
+HOOK_USER = "lantoa"
+
+
 def hook_url(config: GatewayConfig, what: str) -> str:
-    """Where the provider calls us back ("report" or "incoming"); empty when no public address is set."""
+    """Where the provider calls us back ("report" or "incoming"); empty when no public address is set.
+
+    A provider that can send the token in a header gets `scheme://lantoa:<token>@host/…/hooks/<pk>/<what>/`
+    (Kannel sends the user and password of an address as `Authorization: Basic`, so the token is in
+    neither the path nor the query that access logs keep); the others `…/hooks/<pk>/<token>/<what>/`."""
     base = _setting("MESSAGING_CALLBACK_BASE", "")
     if not base:
         return ""
-    return f"{base.rstrip('/')}/messages/hooks/{config.pk}/{config.hook_token}/{what}/"
+    base = base.rstrip("/")
+    if not gateways.gateway_class(config.kind).hook_header:
+        return f"{base}/messages/hooks/{config.pk}/{config.hook_token}/{what}/"
+    parts = urlsplit(base)
+    netloc = f"{HOOK_USER}:{config.hook_token}@{parts.netloc.rpartition('@')[2]}"
+    return urlunsplit((parts.scheme, netloc, f"{parts.path}/messages/hooks/{config.pk}/{what}/", "", ""))
 
 
 # --- fan-out -------------------------------------------------------------------------------------------

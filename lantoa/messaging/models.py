@@ -356,11 +356,17 @@ class OptOut(models.Model):
     phone = models.CharField(_("phone"), max_length=16, unique=True)
     source = models.CharField(_("source"), max_length=5, choices=Source.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The unit that recorded it (the officer's unit; for a reply, the unit whose message was answered, else
+    # the gateway's): who sees it besides the people's own units (`selectors.optout_list`). Empty: the
+    # national Do-Not-Call list or a reply to the default gateway from a number nobody messaged.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("opt-out")
         verbose_name_plural = _("opt-outs")
 
@@ -378,6 +384,8 @@ class ReportLog(models.Model):
         STALE = "stale", _("older than the status")
 
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    # The gateway whose hook received it (reports are matched only to that gateway's messages).
+    gateway = models.ForeignKey(GatewayConfig, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     gateway_kind = models.CharField(max_length=20)
     status = models.CharField(max_length=10)
     reason = models.CharField(max_length=300, blank=True)
@@ -400,6 +408,9 @@ class Inbound(models.Model):
         UNKNOWN_NUMBER = "unknown", _("unknown number")
         NONE = "none", _("kept")
 
+    # The gateway whose hook received it: a reply is shown to the gateway's unit and to the units that keep
+    # the number (`selectors.inbound_list`).
+    gateway = models.ForeignKey(GatewayConfig, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     gateway_kind = models.CharField(max_length=20)
     phone = models.CharField(_("from"), max_length=20)
     text = models.TextField(_("text"))

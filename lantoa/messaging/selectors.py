@@ -8,10 +8,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lantoa.accounts.roles import PERSONAL_DATA_READERS, has_role
 from lantoa.audience.models import Person
-from lantoa.audience.selectors import person_scope, segment_people
-from lantoa.messaging.models import Broadcast, Message, OptOut, Policy, Reminder, Template
-from lantoa.orgs.access import scope_queryset
+from lantoa.audience.selectors import LOCAL_PERSONAL_DATA_READERS, person_scope, segment_people
+from lantoa.messaging.models import Broadcast, Inbound, Message, OptOut, Policy, Reminder, Template
+from lantoa.orgs.access import scope_for, scope_queryset
 
 # A Vietnamese mobile number in E.164 (the registry stores every phone that way).
 MOBILE_RE = r"^\+84(3|5|7|8|9)[0-9]{8}$"
@@ -37,6 +38,81 @@ def reminder_list(*, user) -> QuerySet:
 def message_list(*, user) -> QuerySet:
     """Messages of the people the user may read."""
     return Message.objects.filter(person__in=person_scope(user=user)).select_related("broadcast", "reminder")
+
+
+# --- opt-outs and replies: a number is seen by the units that keep it ------------------------------------
+
+
+def _number_kept_q(user, field: str = "phone") -> Q:
+    """Rows whose number is a phone of a person the user may read, or got a message from one of the user's
+    units (the person may since have changed number or left the registry)."""
+    scope = scope_for(user)
+    people = person_scope(user=user).filter(Q(phone=OuterRef(field)) | Q(phone2=OuterRef(field)))
+    messaged = Message.objects.filter(phone=OuterRef(field), unit_id__in=scope.unit_ids)
+    return Q(Exists(people)) | Q(Exists(messaged))
+
+
+def optout_list(*, user) -> QuerySet:
+    """The opt-outs the user may see: every one for a role that reads the whole plan; else those recorded by
+    the user's units and those of numbers the user's units keep or messaged. The national Do-Not-Call list
+    is not a commune's to browse: a commune sees only the entries of its own people."""
+    qs = OptOut.objects.select_related("created_by", "unit")
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(Q(unit_id__in=scope.unit_ids) | _number_kept_q(user))
+
+
+def optout_get(*, user, pk: int) -> OptOut:
+    return get_or_404(optout_list(user=user), pk)
+
+
+def inbound_list(*, user) -> QuerySet:
+    """Replies the user may see: those to a gateway of the user's units, and from numbers they keep."""
+    qs = Inbound.objects.select_related("gateway")
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(Q(gateway__unit_id__in=scope.unit_ids) | _number_kept_q(user))
+
+
+def sees_every_number(user) -> bool:
+    return has_role(user, PERSONAL_DATA_READERS)
+
+
+def may_see_number(user, phone: str, unit_id: int | None = None) -> bool:
+    """The number in full: the roles that see every phone; a commune or unit officer for a number of a
+    person they may read, or one their own unit recorded (`unit_id`). Everyone else sees it masked."""
+    if has_role(user, PERSONAL_DATA_READERS):
+        return True
+    if not has_role(user, LOCAL_PERSONAL_DATA_READERS) or not phone:
+        return False
+    scope = scope_for(user)
+    if unit_id is not None and unit_id in scope.unit_ids:
+        return True
+    return person_scope(user=user).filter(Q(phone=phone) | Q(phone2=phone)).exists()
+
+
+def numbers_in_full(user, rows) -> set[str]:
+    """Of `rows` (objects with `phone`, and `unit_id` when they have one), the numbers `user` sees in full
+    (`may_see_number`), in one query."""
+    rows = list(rows)
+    if has_role(user, PERSONAL_DATA_READERS):
+        return {r.phone for r in rows}
+    if not has_role(user, LOCAL_PERSONAL_DATA_READERS):
+        return set()
+    scope = scope_for(user)
+    full = {r.phone for r in rows if getattr(r, "unit_id", None) in scope.unit_ids}
+    phones = {r.phone for r in rows if r.phone} - full
+    if phones:
+        kept = person_scope(user=user).filter(Q(phone__in=phones) | Q(phone2__in=phones))
+        for phone, phone2 in kept.values_list("phone", "phone2"):
+            full |= {phone, phone2} & phones
+    return full
 
 
 def get_or_404(qs: QuerySet, pk: int):

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantoa.accounts.roles import MESSAGE_SENDERS, has_role
+from lantoa.accounts.roles import MESSAGE_SENDERS, READ_ONLY, Role, has_role
 from lantoa.audience.models import Person
 from lantoa.audience.services import check_may_write, consent_record, reach_add_for_message
 from lantoa.core import clock
@@ -33,6 +33,9 @@ from lantoa.messaging.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Who may take a number off the national Do-Not-Call list here (it comes back with the next import anyway).
+DNC_EDITORS = {Role.COORDINATOR, Role.ADMIN}
 
 # Replies that mean "stop" (compared without accents, case or punctuation): "TC" (từ chối), "HUY", "STOP".
 OPT_OUT_WORDS = {"TC", "TU CHOI", "HUY", "STOP", "DUNG", "HUY DK", "KHONG NHAN"}
@@ -101,6 +104,15 @@ def gateway_for(unit, channel: str = "sms") -> GatewayConfig:
             return GatewayConfig.objects.create(name="Hộp thư đi nội bộ", kind="outbox")
     except IntegrityError:
         return GatewayConfig.objects.get(unit__isnull=True, active=True, kind="outbox")
+
+
+def token_may_be_in_url(gateway: GatewayConfig) -> bool:
+    """Whether a callback may carry the hook token in its address: only for providers that cannot send it
+    in a header (eSMS, SpeedSMS, Zalo)."""
+    try:
+        return not gateway_class(gateway.kind).hook_header
+    except ValueError:
+        return False
 
 
 def gateway_save(*, actor, gateway: GatewayConfig) -> GatewayConfig:
@@ -255,10 +267,17 @@ def _cancel_queued_to(phone: str, reason: str) -> int:
     )
 
 
+def _actor_unit(actor):
+    from lantoa.orgs.access import user_unit
+
+    return user_unit(actor) if getattr(actor, "is_authenticated", False) else None
+
+
 @transaction.atomic
-def optout_add(*, actor, phone: str, source: str, note: str = "", withdraw_consent: bool = True) -> OptOut:
+def optout_add(*, actor, phone: str, source: str, note: str = "", withdraw_consent: bool = True, unit=None) -> OptOut:
     """Stop messages to a number at once, on every channel: the opt-out, queued messages cancelled, and a
-    consent withdrawal for each person with that number. Adding it twice keeps the first."""
+    consent withdrawal for each person with that number. Adding it twice keeps the first. `unit`: who
+    recorded it (the actor's unit when not given)."""
     try:
         phone = normalize_phone(phone)
     except PhoneError as exc:
@@ -268,6 +287,7 @@ def optout_add(*, actor, phone: str, source: str, note: str = "", withdraw_conse
         defaults={
             "source": source,
             "note": nfc(note)[:300],
+            "unit": unit if unit is not None else _actor_unit(actor),
             "created_by": actor if getattr(actor, "is_authenticated", False) else None,
         },
     )
@@ -281,11 +301,28 @@ def optout_add(*, actor, phone: str, source: str, note: str = "", withdraw_conse
     return optout
 
 
+def may_remove_optout(actor, optout: OptOut) -> bool:
+    """Taking a number off the list lets messages reach it again, so only: a sender (never the read-only
+    leader) who may read the opt-out (`selectors.optout_list`) and see its number in full — they must check
+    that the request comes from the number's owner; a Do-Not-Call entry only the coordinator or an
+    administrator."""
+    from lantoa.messaging import selectors
+
+    if not has_role(actor, MESSAGE_SENDERS) or has_role(actor, READ_ONLY):
+        return False
+    if optout.source == OptOut.Source.DNC and not has_role(actor, DNC_EDITORS):
+        return False
+    if not selectors.optout_list(user=actor).filter(pk=optout.pk).exists():
+        return False
+    return selectors.may_see_number(actor, optout.phone, optout.unit_id)
+
+
 @transaction.atomic
 def optout_remove(*, actor, optout: OptOut, reason: str) -> None:
-    """Only on the person's own new request, stated in `reason`; never by an import or a sync."""
-    if not has_role(actor, MESSAGE_SENDERS):
-        raise ValidationError(_("Your role may not change the opt-out list."))
+    """Only on the person's own new request, stated in `reason`; never by an import or a sync; only by
+    whom `may_remove_optout` allows. Audited with the number, the reason and who removed it."""
+    if not may_remove_optout(actor, optout):
+        raise ValidationError(_("Your role may not take this number off the opt-out list."))
     reason = nfc(reason).strip()
     if len(reason) < 5:
         raise ValidationError({"reason": _("Say why the number may get messages again (the person's new request).")})
@@ -312,41 +349,56 @@ _RANK = {
 }
 
 
-def report_receive(*, kind: str, params: dict) -> list[ReportLog]:
-    """Apply the delivery reports of one callback. Every report is logged, including duplicates, late ones
-    and those for messages we do not know; a report never moves a message backwards."""
-    gateway = gateway_class(kind)()
+def report_receive(*, gateway: GatewayConfig, params: dict) -> list[ReportLog]:
+    """Apply the delivery reports of one callback to `gateway`'s hook. Every report is logged, including
+    duplicates, late ones and those for messages we do not know; a report never moves a message backwards,
+    and it only ever names a message that went out through this gateway (another gateway's token cannot
+    touch it)."""
+    kind = gateway.kind
+    adapter = gateway_class(kind)()
     logs = []
     try:
-        reports = gateway.parse_report(params)
+        reports = adapter.parse_report(params)
     except Exception:  # a provider's garbage must not become a 500 it retries forever: log it
         logger.warning("unreadable %s delivery report: %r", kind, params, exc_info=True)
         reports = []
     for report in reports:
-        logs.append(_apply_report(kind, report, params))
+        logs.append(_apply_report(gateway, report, params))
     if not logs:
         logs.append(
             ReportLog.objects.create(
-                gateway_kind=kind, status="?", outcome=ReportLog.Outcome.UNKNOWN, raw=params, reason="unreadable"
+                gateway=gateway,
+                gateway_kind=kind,
+                status="?",
+                outcome=ReportLog.Outcome.UNKNOWN,
+                raw=params,
+                reason="unreadable",
             )
         )
     return logs
 
 
 @transaction.atomic
-def _apply_report(kind, report, raw) -> ReportLog:
-    qs = Message.objects.select_for_update()
+def _apply_report(gateway: GatewayConfig, report, raw) -> ReportLog:
+    qs = Message.objects.select_for_update().filter(gateway=gateway)
     message = None
     if report.message_id is not None:
         message = qs.filter(pk=report.message_id).first()
     if message is None and report.provider_id:
-        message = qs.filter(provider_id=report.provider_id, gateway__kind=kind).first()
+        message = qs.filter(provider_id=report.provider_id).first()
     status = {
         DeliveryStatus.SENT: Message.Status.SENT,
         DeliveryStatus.DELIVERED: Message.Status.DELIVERED,
         DeliveryStatus.FAILED: Message.Status.FAILED,
     }[report.status]
-    log = ReportLog(gateway_kind=kind, status=status, reason=report.reason[:300], raw=raw, message=message)
+    log = ReportLog(
+        gateway=gateway,
+        gateway_kind=gateway.kind,
+        status=status,
+        reason=report.reason[:300],
+        raw=raw,
+        message=message,
+    )
     if message is None:
         log.outcome = ReportLog.Outcome.UNKNOWN
     elif message.status == status:
@@ -398,16 +450,27 @@ def reach_for_delivered(message_ids) -> int:
     )
 
 
-def inbound_receive(*, kind: str, params: dict) -> Inbound | None:
-    """A reply: kept; an opt-out word stops messages to the number at once (known to the registry or not)."""
-    gateway = gateway_class(kind)()
+def _reply_unit(gateway: GatewayConfig, phone: str):
+    """The unit a reply answers: the last one that messaged the number through this gateway, else the
+    gateway's own unit (empty for the default gateway)."""
+    last = Message.objects.filter(gateway=gateway, phone=phone).order_by("-id").select_related("unit").first()
+    return last.unit if last is not None else gateway.unit
+
+
+def inbound_receive(*, gateway: GatewayConfig, params: dict) -> Inbound | None:
+    """A reply to `gateway`'s hook: kept; an opt-out word stops messages to the number at once (known to the
+    registry or not)."""
+    kind = gateway.kind
+    adapter = gateway_class(kind)()
     try:
-        incoming = gateway.parse_incoming(params)
+        incoming = adapter.parse_incoming(params)
     except Exception:
         logger.warning("unreadable %s incoming message: %r", kind, params, exc_info=True)
         incoming = None
     if incoming is None:
-        Inbound.objects.create(gateway_kind=kind, phone="", text="", action=Inbound.Action.NONE, raw=params)
+        Inbound.objects.create(
+            gateway=gateway, gateway_kind=kind, phone="", text="", action=Inbound.Action.NONE, raw=params
+        )
         return None
     try:
         phone = normalize_phone(incoming.phone)
@@ -420,10 +483,16 @@ def inbound_receive(*, kind: str, params: dict) -> Inbound | None:
     else:
         action = Inbound.Action.NONE if people else Inbound.Action.UNKNOWN_NUMBER
     inbound = Inbound.objects.create(
-        gateway_kind=kind, phone=phone, text=text[:2000], action=action, people=people, raw=params
+        gateway=gateway, gateway_kind=kind, phone=phone, text=text[:2000], action=action, people=people, raw=params
     )
     if action == Inbound.Action.OPT_OUT and phone.startswith("+"):
-        optout_add(actor=None, phone=phone, source=OptOut.Source.REPLY, note=f"trả lời “{text[:40]}”")
+        optout_add(
+            actor=None,
+            phone=phone,
+            source=OptOut.Source.REPLY,
+            note=f"trả lời “{text[:40]}”",
+            unit=_reply_unit(gateway, phone),
+        )
     return inbound
 
 
@@ -476,8 +545,12 @@ def optout_import(*, actor, rows: list[list[str]], filename: str) -> int:
         existing = set(OptOut.objects.filter(phone__in=phones).values_list("phone", flat=True))
         new = sorted(phones - existing)
         user = actor if getattr(actor, "is_authenticated", False) else None
+        unit = _actor_unit(actor)
         OptOut.objects.bulk_create(
-            [OptOut(phone=p, source=OptOut.Source.DNC, note=nfc(filename)[:300], created_by=user) for p in new],
+            [
+                OptOut(phone=p, source=OptOut.Source.DNC, note=nfc(filename)[:300], created_by=user, unit=unit)
+                for p in new
+            ],
             batch_size=2000,
             ignore_conflicts=True,
         )

@@ -25,6 +25,9 @@ urlpatterns = [
     path("opt-outs/import/", views.optout_import, name="optout_import"),
     path("opt-outs/<int:pk>/remove/", views.optout_remove, name="optout_remove"),
     path("person/<int:pk>/", views.person_messages, name="person"),
-    path("hooks/<int:pk>/<str:token>/report/", views.hook_report, name="hook_report"),
-    path("hooks/<int:pk>/<str:token>/incoming/", views.hook_incoming, name="hook_incoming"),
+    # Provider callbacks: the token in a header, or in the address for providers that cannot send one.
+    path("hooks/<int:pk>/report/", views.hook_report, name="hook_report"),
+    path("hooks/<int:pk>/incoming/", views.hook_incoming, name="hook_incoming"),
+    path("hooks/<int:pk>/<str:token>/report/", views.hook_report_url, name="hook_report_url"),
+    path("hooks/<int:pk>/<str:token>/incoming/", views.hook_incoming_url, name="hook_incoming_url"),
 ]

@@ -1,4 +1,6 @@
+import base64
 import datetime as dt
+import hmac
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from lantoa.content.selectors import usable_content
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.sheets import SheetError, read_table
-from lantoa.core.text import format_datetime, mask_phone
+from lantoa.core.text import PhoneError, format_datetime, mask_phone, normalize_phone
 from lantoa.messaging import selectors, services
 from lantoa.messaging import text as mtext
 from lantoa.messaging.forms import (
@@ -31,7 +33,7 @@ from lantoa.messaging.forms import (
     ReminderForm,
     TemplateForm,
 )
-from lantoa.messaging.models import Broadcast, GatewayConfig, Inbound, Message, OptOut, Reminder, Template
+from lantoa.messaging.models import Broadcast, GatewayConfig, Message, OptOut, Reminder, Template
 from lantoa.orgs.access import readable_units, user_unit
 
 EXPORT_LIMIT = 200_000
@@ -50,8 +52,9 @@ def _units(user):
     return readable_units(user, on=timezone.localdate()).order_by("search_key")
 
 
-def _phone(user, phone: str) -> str:
-    return phone if may_see_personal(user) else mask_phone(phone)
+def _phone(user, message: Message) -> str:
+    """A message's number as the user may see it: in full only where they may see its person's."""
+    return message.phone if may_see_personal(user, message.person) else mask_phone(message.phone)
 
 
 # --- broadcasts ----------------------------------------------------------------------------------------
@@ -173,7 +176,7 @@ def _monitor(request, broadcast):
         "problems": [
             {
                 "person": m.person,
-                "phone": _phone(request.user, m.phone),
+                "phone": _phone(request.user, m),
                 "status": m.get_status_display(),
                 "reason": m.reason,
             }
@@ -228,7 +231,7 @@ def broadcast_messages(request, pk):
     rows = [
         [
             m.person.full_name,
-            _phone(request.user, m.phone),
+            _phone(request.user, m),
             m.get_status_display(),
             m.reason,
             format_datetime(m.sent_at),
@@ -362,31 +365,46 @@ def reminder_edit(request, pk=None):
 # --- opt-outs and replies ------------------------------------------------------------------------------
 
 
+def _shown(user, rows) -> list:
+    """Each row (opt-out or reply) with `shown`: its number in full or masked, as the user may see it."""
+    rows = list(rows)
+    full = selectors.numbers_in_full(user, rows)
+    for row in rows:
+        row.shown = row.phone if row.phone in full else mask_phone(row.phone)
+    return rows
+
+
 @login_required
 def optout_list(request):
+    """The opt-outs and replies of the user's scope (`selectors.optout_list`), numbers masked unless the
+    user may see them. The filter by number matches any digits for the roles that see every number in full;
+    for the others only a whole number, or the search would reveal hidden digits one guess at a time."""
     _require_sender(request.user)
     form = OptOutFilterForm(request.GET or None)
-    qs = OptOut.objects.select_related("created_by")
+    qs = selectors.optout_list(user=request.user)
     if form.is_valid():
         digits = "".join(ch for ch in form.cleaned_data["q"] if ch.isdigit())
-        if digits:
+        if digits and selectors.sees_every_number(request.user):
             qs = qs.filter(phone__contains=digits.lstrip("0"))
+        elif digits:
+            try:
+                qs = qs.filter(phone=normalize_phone(form.cleaned_data["q"]))
+            except PhoneError:
+                qs = qs.none()
         if form.cleaned_data["source"]:
             qs = qs.filter(source=form.cleaned_data["source"])
-    full = may_see_personal(request.user)
     if request.GET.get("export") in ("xlsx", "csv"):
         rows = [
-            [o.phone if full else mask_phone(o.phone), o.get_source_display(), o.note, format_datetime(o.created_at)]
-            for o in qs[:EXPORT_LIMIT]
+            [o.shown, o.get_source_display(), o.note, format_datetime(o.created_at)]
+            for o in _shown(request.user, qs[:EXPORT_LIMIT])
         ]
         headers = [_("Phone"), _("Source"), _("Note"), _("Since")]
         return table_response(request.GET["export"], "tu-choi-nhan-tin", headers, rows, title=_("Opt-outs"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = _shown(request.user, page.object_list)
     for o in page.object_list:
-        o.shown = o.phone if full else mask_phone(o.phone)
-    inbound = Inbound.objects.all()[:30]
-    for i in inbound:
-        i.shown = i.phone if full else mask_phone(i.phone)
+        o.removable = services.may_remove_optout(request.user, o)
+    inbound = _shown(request.user, selectors.inbound_list(user=request.user)[:30])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -451,11 +469,12 @@ def optout_import(request):
 
 @login_required
 def optout_remove(request, pk):
+    """Take a number off the list on its owner's new request: 404 outside the user's scope, refused to
+    anyone `services.may_remove_optout` does not allow; the service audits it."""
     _require_sender(request.user)
-    try:
-        optout = OptOut.objects.get(pk=pk)
-    except OptOut.DoesNotExist:
-        raise Http404 from None
+    optout = selectors.optout_get(user=request.user, pk=pk)
+    if not services.may_remove_optout(request.user, optout):
+        raise Http404
     form = OptOutRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -465,8 +484,7 @@ def optout_remove(request, pk):
         else:
             messages.success(request, _("Removed from the opt-out list. Consent must still be given again."))
             return redirect("messaging:optouts")
-    shown = optout.phone if may_see_personal(request.user) else mask_phone(optout.phone)
-    return render(request, "messaging/optout_remove.html", {"form": form, "optout": optout, "shown": shown})
+    return render(request, "messaging/optout_remove.html", {"form": form, "optout": optout, "shown": optout.phone})
 
 
 # --- a person's messages -------------------------------------------------------------------------------
@@ -501,15 +519,42 @@ def person_messages_link(request, person):
 
 
 # --- provider callbacks --------------------------------------------------------------------------------
+#
+# A provider proves it is the gateway's by its token. Where the provider can send a header, the token goes
+# in one and the address carries none (access logs and proxies keep addresses, not headers):
+#   /messages/hooks/<gateway>/report/   and   …/incoming/
+# with `Authorization: Basic <base64 of "lantoa:<token>">` — what Kannel sends for an address with the
+# user and password in it (`http://lantoa:<token>@host/…`: it takes them out of the address and sends them
+# as that header, on dlr-url and get-url alike) — or `Authorization: Bearer <token>`, or `X-Lantoa-Token`.
+# eSMS (a CallbackUrl per message), SpeedSMS and Zalo (an address typed into their dashboards) can be given
+# nothing but an address: for those kinds only, the token may be in it (`…/<gateway>/<token>/report/`).
+# A gateway that is not active answers 404 to both forms.
+
+HOOK_HEADER = "X-Lantoa-Token"
 
 
-def _gateway_from_hook(pk: int, token: str) -> GatewayConfig:
-    try:
-        gateway = GatewayConfig.objects.get(pk=pk)
-    except GatewayConfig.DoesNotExist:
-        raise Http404 from None
-    if not token or token != gateway.hook_token:
+def _token_from_headers(request) -> str:
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer":
+        return value
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[2]
+    return request.headers.get(HOOK_HEADER, "").strip()
+
+
+def _gateway_from_hook(pk: int, token: str, *, in_url: bool) -> GatewayConfig:
+    gateway = GatewayConfig.objects.filter(pk=pk, active=True).first()
+    if gateway is None or not token:
         raise Http404
+    if not hmac.compare_digest(token.encode(), gateway.hook_token.encode()):
+        raise Http404
+    if in_url and not services.token_may_be_in_url(gateway):
+        raise Http404  # this provider sends the token in a header: an address with it is not believed
     return gateway
 
 
@@ -532,15 +577,31 @@ def _params(request) -> dict:
     return params
 
 
-@csrf_exempt
-def hook_report(request, pk, token):
-    gateway = _gateway_from_hook(pk, token)
-    services.report_receive(kind=gateway.kind, params=_params(request))
+def _report(request, gateway):
+    services.report_receive(gateway=gateway, params=_params(request))
+    return HttpResponse("OK", content_type="text/plain")
+
+
+def _incoming(request, gateway):
+    services.inbound_receive(gateway=gateway, params=_params(request))
     return HttpResponse("OK", content_type="text/plain")
 
 
 @csrf_exempt
-def hook_incoming(request, pk, token):
-    gateway = _gateway_from_hook(pk, token)
-    services.inbound_receive(kind=gateway.kind, params=_params(request))
-    return HttpResponse("OK", content_type="text/plain")
+def hook_report(request, pk):
+    return _report(request, _gateway_from_hook(pk, _token_from_headers(request), in_url=False))
+
+
+@csrf_exempt
+def hook_incoming(request, pk):
+    return _incoming(request, _gateway_from_hook(pk, _token_from_headers(request), in_url=False))
+
+
+@csrf_exempt
+def hook_report_url(request, pk, token):
+    return _report(request, _gateway_from_hook(pk, token, in_url=True))
+
+
+@csrf_exempt
+def hook_incoming_url(request, pk, token):
+    return _incoming(request, _gateway_from_hook(pk, token, in_url=True))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lantoa.accounts.roles import READ_ONLY, has_role
 from lantoa.core import clock
 from lantoa.core.exports import table_response
 from lantoa.core.forms import apply_validation_error
@@ -22,6 +23,11 @@ from .forms import FilterForm, NarrativeForm, NewReportForm, ReturnForm
 from .labels import TOTAL_LABELS
 from .models import Report, ReportComment, ReportFile
 from .templatetags.reports_tags import person_name
+
+
+def may_make_files(user) -> bool:
+    """Who may ask for a DOCX, PDF or XLSX of a report they read: anyone but a read-only role."""
+    return not has_role(user, READ_ONLY)
 
 
 def _plan(request):
@@ -210,6 +216,7 @@ def report_detail(request, pk):
             "files": files,
             "busy": _busy(files),
             "formats": ReportFile.Format.choices,
+            "can_make_files": may_make_files(request.user),
             "total_labels": TOTAL_LABELS,
             "section_labels": dict(ReportComment.SECTIONS),
             "area_id": report.unit.area_id if is_commune_unit(report.unit) else None,
@@ -271,6 +278,11 @@ def report_return(request, pk):
 @require_POST
 def file_new(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
+    if not may_make_files(request.user):
+        # The read-only leader reads the documents made; making one (a worker's time, a row in the library
+        # under their name) is a write. services.file_request should refuse it too (see the issue).
+        messages.error(request, _("Your role may only read: it cannot make documents."))
+        return redirect(reverse("reports:detail", args=[report.pk]) + "#files")
     try:
         item = services.file_request(actor=request.user, report=report, fmt=request.POST.get("format", ""))
     except ValidationError as exc:
@@ -365,6 +377,7 @@ def library(request):
             "form": form,
             "fmt": fmt_filter,
             "formats": ReportFile.Format.choices,
+            "can_make_files": may_make_files(request.user),
             "page": Paginator(qs, 30).get_page(request.GET.get("page")),
             "query": query.urlencode(),
         },

@@ -50,6 +50,46 @@ def trained_person_exists(year: int, person_ref: str = "person_id"):
     return Exists(completed_in_year(year).filter(member__person_id=OuterRef(person_ref)))
 
 
+def personal_in_full_q(user, prefix: str = "") -> Q:
+    """The people whose CCCD and phone `user` sees in full (`audience.selectors.may_see_personal`), as a
+    condition on `<prefix>unit` / `<prefix>area`; every one for `user=None` (system computations)."""
+    from lantoa.accounts.roles import PERSONAL_DATA_READERS
+    from lantoa.audience.selectors import LOCAL_PERSONAL_DATA_READERS
+
+    if user is None or has_role(user, PERSONAL_DATA_READERS):
+        return Q()
+    if not has_role(user, LOCAL_PERSONAL_DATA_READERS):
+        return Q(pk__in=[])
+    scope = scope_for(user)
+    return Q(**{f"{prefix}unit_id__in": scope.unit_ids}) | Q(**{f"{prefix}area_id__in": scope.area_ids})
+
+
+def search_q(user, q: str, prefix: str = "") -> Q:
+    """A name, CCCD or phone search on people (`prefix`: the path to the person).
+
+    Personal data law (Decree 13/2023, now Law 91/2025/QH15 and Decree 356/2025: CCCD and phone are
+    personal data, processed only as far as the purpose needs): a search by an identifier must not tell a
+    role that sees identifiers masked that a named person has this CCCD or phone — a masked result still
+    would. So an identifier matches only the people whose identifiers the user sees in full; for everyone
+    else the digits match nothing (no hit, nothing to audit, nothing stored). A whole CCCD (12 digits) or
+    phone (at least 9 digits) is needed: shorter digits would uncover a number a guess at a time."""
+    key = search_key(q)
+    cond = Q(**{f"{prefix}name_key__contains": key}) if key else Q(pk__in=[])
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) >= 9:
+        national = digits.removeprefix("84") if len(digits) == 11 and digits.startswith("84") else digits
+        ident = Q(**{f"{prefix}cccd": digits}) | Q(**{f"{prefix}phone__endswith": national.lstrip("0")[-9:]})
+        cond |= ident & personal_in_full_q(user, prefix)
+    return cond
+
+
+def person_search(*, user, q: str) -> QuerySet:
+    """People the user may put on the team, found by name, or by CCCD / phone where they may see them."""
+    from lantoa.audience.selectors import person_scope
+
+    return person_scope(user=user).filter(anonymised_at__isnull=True).filter(search_q(user, q))
+
+
 def member_list(
     *,
     user,
@@ -65,10 +105,7 @@ def member_list(
     """Members the user may see. `trained` (with `year`): whose person completed a class in that year."""
     qs = member_scope(user=user).select_related("person", "unit", "area", "area__parent")
     if q:
-        key = search_key(q)
-        qs = qs.filter(
-            Q(person__name_key__contains=key) | Q(person__phone__contains=q.strip()) | Q(person__cccd=q.strip())
-        )
+        qs = qs.filter(search_q(user, q, prefix="person__"))
     if role:
         qs = qs.filter(role=role)
     if unit is not None:

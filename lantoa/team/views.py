@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from lantoa.activities.models import Activity
 from lantoa.audience.imports import engine
-from lantoa.audience.selectors import person_get, person_scope, present
+from lantoa.audience.selectors import person_get, present
 from lantoa.core import clock
 from lantoa.core.exports import XLSX_TYPE, table_response
 from lantoa.core.forms import apply_validation_error
 from lantoa.core.selectors import audit_for, audit_rows
-from lantoa.core.text import format_date, format_number, search_key
+from lantoa.core.text import format_date, format_number
 from lantoa.geo.models import Area
 from lantoa.orgs.access import readable_communes, readable_units, scope_for, user_unit
 from lantoa.orgs.models import Unit
@@ -170,13 +169,9 @@ def member_new(request):
         q = request.GET.get("q", "").strip()
         found = []
         if q:
-            key = search_key(q)
             found = [
                 present(request.user, p)
-                for p in person_scope(user=request.user)
-                .filter(anonymised_at__isnull=True)
-                .filter(Q(name_key__contains=key) | Q(cccd=q) | Q(phone__endswith=q.lstrip("0")[-9:] or q))
-                .select_related("area")[:30]
+                for p in selectors.person_search(user=request.user, q=q).select_related("area")[:30]
             ]
         return render(request, "team/member_pick.html", {"q": q, "found": found})
     unit = user_unit(request.user)

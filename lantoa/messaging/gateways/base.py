@@ -88,6 +88,9 @@ class Gateway:
     label: ClassVar[str] = ""
     channel: ClassVar[str] = "sms"  # "sms" or "zalo"
     reports: ClassVar[bool] = False  # sends delivery reports to `report_url`
+    # Whether the provider can send our hook token in a header (then an address with the token in it is
+    # refused for this kind); see messaging.views, "provider callbacks".
+    hook_header: ClassVar[bool] = False
 
     def __init__(
         self,

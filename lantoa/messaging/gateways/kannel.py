@@ -7,7 +7,9 @@ Options: `number_format` "national" (default, "0912345678") or "international" (
 Kannel gives no id for a message, so delivery reports name ours: the caller passes a `report_url` built by
 `report_url_for()`, in which Kannel substitutes %d (DLR status) and %A (the SMSC's answer) when it calls
 back. Replies reach us through an `sms-service` whose get-url carries `from=%p&to=%P&text=%a`, with
-`mo-recode = true` so UCS-2 replies arrive as UTF-8.
+`mo-recode = true` so UCS-2 replies arrive as UTF-8. The hook token is never in the path or the query:
+both addresses carry it as `lantoa:<token>@` in the authority, which Kannel sends as an Authorization
+header (`dispatch.hook_url`).
 
 Kannel configuration to remember: the `sendsms-user` needs `max-messages` > 1 (with `concatenation =
 true`), otherwise a text longer than one SMS (70 characters in UCS-2) is cut to one SMS without an error.
@@ -81,6 +83,9 @@ class KannelGateway(Gateway):
     label = "Kannel (SMSC/SMPP gateway)"
     channel = "sms"
     reports = True
+    # Kannel's HTTP client takes a user and password out of an address (http://lantoa:<token>@host/…) and
+    # sends them as `Authorization: Basic`, for dlr-url and get-url alike.
+    hook_header = True
 
     def _sendsms_url(self) -> str:
         return self.url if self.url.endswith(SENDSMS_PATH) else self.url + SENDSMS_PATH

@@ -104,6 +104,11 @@ def _queued_message(person, draft, **extra):
     )
 
 
+def _kannel() -> GatewayConfig:
+    """A (default) Kannel gateway whose hook replies and reports come to."""
+    return GatewayConfig.objects.get_or_create(name="Kannel", kind="kannel", unit=None)[0]
+
+
 class Flaky(OutboxGateway):
     """The outbox that fails as told, to see retries and permanent failures."""
 
@@ -159,16 +164,19 @@ def test_reports_are_applied_once_logged_always_and_never_move_back(draft, farme
     dispatch.dispatch(max_seconds=5)
     m.refresh_from_db()
     assert m.status == Message.Status.SENT and m.provider_id == f"p-{m.pk}"
-    # Kannel's own report format (id, status 1 = delivered, 8 = accepted by the SMSC).
-    logs = services.report_receive(kind="kannel", params={"id": str(m.pk), "status": "1", "answer": "ok"})
+    # Kannel's own report format (id, status 1 = delivered, 8 = accepted by the SMSC), on a Kannel gateway.
+    kannel = GatewayConfig.objects.create(name="Kannel", kind="kannel")
+    Message.objects.filter(pk=m.pk).update(gateway=kannel)
+    logs = services.report_receive(gateway=kannel, params={"id": str(m.pk), "status": "1", "answer": "ok"})
     assert [lg.outcome for lg in logs] == [ReportLog.Outcome.APPLIED]
-    assert services.report_receive(kind="kannel", params={"id": str(m.pk), "status": "1"})[0].outcome == "duplicate"
-    assert services.report_receive(kind="kannel", params={"id": str(m.pk), "status": "8"})[0].outcome == "stale"
-    assert services.report_receive(kind="kannel", params={"id": "999999", "status": "1"})[0].outcome == "unknown"
-    assert services.report_receive(kind="kannel", params={"garbage": "x"})[0].outcome == "unknown"
+    assert services.report_receive(gateway=kannel, params={"id": str(m.pk), "status": "1"})[0].outcome == "duplicate"
+    assert services.report_receive(gateway=kannel, params={"id": str(m.pk), "status": "8"})[0].outcome == "stale"
+    assert services.report_receive(gateway=kannel, params={"id": "999999", "status": "1"})[0].outcome == "unknown"
+    assert services.report_receive(gateway=kannel, params={"garbage": "x"})[0].outcome == "unknown"
     m.refresh_from_db()
     assert m.status == Message.Status.DELIVERED and m.delivered_at
     assert ReportLog.objects.count() == 5
+    assert set(ReportLog.objects.values_list("gateway", flat=True)) == {kannel.pk}
     assert Reach.objects.filter(person=farmers[0], source_key=f"m:{m.pk}").count() == 1
 
 
@@ -201,7 +209,7 @@ def test_quiet_hours_hold_messages_until_morning(draft, farmers, any_hour, monke
 def test_a_reply_opts_out_at_once_on_every_channel(reply, draft, farmers):
     an = farmers[0]
     waiting = _queued_message(an, draft)
-    inbound = services.inbound_receive(kind="kannel", params={"from": "0912000001", "to": "8088", "text": reply})
+    inbound = services.inbound_receive(gateway=_kannel(), params={"from": "0912000001", "to": "8088", "text": reply})
     assert inbound.action == Inbound.Action.OPT_OUT and inbound.people == 1
     assert OptOut.objects.filter(phone="+84912000001", source=OptOut.Source.REPLY).exists()
     an.refresh_from_db()
@@ -216,11 +224,11 @@ def test_a_reply_opts_out_at_once_on_every_channel(reply, draft, farmers):
 
 
 def test_other_replies_are_kept_and_unknown_numbers_marked(farmers):
-    kept = services.inbound_receive(kind="kannel", params={"from": "0912000002", "text": "Cho hỏi mức đóng?"})
+    kept = services.inbound_receive(gateway=_kannel(), params={"from": "0912000002", "text": "Cho hỏi mức đóng?"})
     assert kept.action == Inbound.Action.NONE and kept.people == 1
-    stranger = services.inbound_receive(kind="kannel", params={"from": "0987654321", "text": "ai vậy"})
+    stranger = services.inbound_receive(gateway=_kannel(), params={"from": "0987654321", "text": "ai vậy"})
     assert stranger.action == Inbound.Action.UNKNOWN_NUMBER and stranger.people == 0
-    stop = services.inbound_receive(kind="kannel", params={"from": "0987654321", "text": "STOP"})
+    stop = services.inbound_receive(gateway=_kannel(), params={"from": "0987654321", "text": "STOP"})
     assert stop.action == Inbound.Action.OPT_OUT and OptOut.objects.filter(phone="+84987654321").exists()
     assert not OptOut.objects.filter(phone="+84912000002").exists()
 
@@ -256,7 +264,9 @@ def test_a_dead_workers_messages_are_resent_only_when_nobody_reported_on_them(dr
     past = timezone.now() - dt.timedelta(seconds=5)
     Message.objects.filter(pk__in=[a.pk, b.pk]).update(status=Message.Status.SENDING, lease_until=past, attempts=1)
     # a went out before the worker died: its report arrives; b never left.
-    services.report_receive(kind="kannel", params={"id": str(a.pk), "status": "8"})
+    kannel = _kannel()
+    Message.objects.filter(pk=a.pk).update(gateway=kannel)
+    services.report_receive(gateway=kannel, params={"id": str(a.pk), "status": "8"})
     assert dispatch.reap() == 1
     a.refresh_from_db(), b.refresh_from_db()
     assert a.status == Message.Status.SENT and b.status == Message.Status.QUEUED
@@ -297,6 +307,6 @@ def test_a_zalo_broadcast_sends_the_approved_template_with_the_fields(draft, off
         assert sent["Nguyễn Văn An"]["phone"] == "84912000001" and sent["Nguyễn Văn An"]["template_id"] == "231207"
         an = Message.objects.get(person=farmers[0])
         assert an.channel == "zalo" and an.provider_id in zns.accepted
-        services.report_receive(kind="zns", params=zns.webhook_body(an.provider_id))
+        services.report_receive(gateway=an.gateway, params=zns.webhook_body(an.provider_id))
         an.refresh_from_db()
         assert an.status == Message.Status.DELIVERED

@@ -42,7 +42,9 @@ HOOK_TOKEN = "kannel-hook-token-for-tests"
 
 @pytest.fixture(scope="module")
 def kannel_mo_url(live_server):
-    return f"{live_server.url}/messages/hooks/{GATEWAY_PK}/{HOOK_TOKEN}/incoming/"
+    # The token as the address's user and password: Kannel sends them as an Authorization header.
+    host = live_server.url.split("://", 1)[1]
+    return f"http://lantoa:{HOOK_TOKEN}@{host}/messages/hooks/{GATEWAY_PK}/incoming/"
 
 
 @pytest.fixture

@@ -168,3 +168,43 @@ def test_import_page_and_sample(client, world, lk_officer, outsider):
     client.force_login(outsider)
     job = ImportJob.objects.get()
     assert client.get(reverse("audience:import_detail", args=[job.pk])).status_code == 404
+
+
+# --- finding 9: a search by a whole identifier reveals nothing to a role that sees identifiers masked -----
+
+CCCD = "087090001234"
+PHONE = "+84912345601"
+
+
+@pytest.mark.parametrize("q", [CCCD, "0912345601", "0912 345 601", "84912345601"])
+def test_a_masked_role_cannot_confirm_a_cccd_or_phone_through_the_team_search(client, world, make_user, leader, q):
+    from lantoa.accounts.roles import Role as AccountRole
+
+    Person.objects.filter(pk=world["member"].person_id).update(cccd=CCCD)
+    culture = make_user(AccountRole.CULTURE, LK)  # reads Long Khánh's team, identifiers masked
+    for masked in (leader, culture):
+        client.force_login(masked)
+        assert "Nguyễn Văn An" in client.get(reverse("team:list")).text  # the member is there…
+        r = client.get(reverse("team:list"), {"q": q})
+        assert r.status_code == 200 and "Nguyễn Văn An" not in r.text  # …but the identifier finds nobody
+        assert "Nguyễn Văn An" in client.get(reverse("team:list"), {"q": "nguyen van an"}).text
+    client.force_login(culture)
+    assert "Nguyễn Văn An" not in client.get(reverse("team:new"), {"q": q}).text
+
+
+@pytest.mark.parametrize("q", [CCCD, "0912345601"])
+def test_roles_that_see_identifiers_find_by_them(client, world, coordinator, lk_officer, outsider, q):
+    Person.objects.filter(pk=world["member"].person_id).update(cccd=CCCD)
+    for reader in (coordinator, lk_officer):
+        client.force_login(reader)
+        assert "Nguyễn Văn An" in client.get(reverse("team:list"), {"q": q}).text
+    client.force_login(lk_officer)
+    assert "Nguyễn Văn An" in client.get(reverse("team:new"), {"q": q}).text
+    client.force_login(outsider)
+    assert "Nguyễn Văn An" not in client.get(reverse("team:list"), {"q": q}).text
+    assert "Nguyễn Văn An" not in client.get(reverse("team:new"), {"q": q}).text
+
+
+def test_a_few_digits_find_nobody_even_for_a_reader(client, world, lk_officer):
+    client.force_login(lk_officer)
+    assert "Nguyễn Văn An" not in client.get(reverse("team:list"), {"q": "601"}).text
