@@ -103,13 +103,13 @@ def unit_reports(*, actor, plan, year: int, n: int) -> list[dict]:
 
 
 def draft_report(*, actor, plan, kind: str, year: int):
-    from lantoa.orgs.models import Unit
     from lantoa.reports import services
     from lantoa.reports.models import Report
 
-    office = Unit.objects.get(kind=Unit.Kind.LABOUR_OFFICE, code="hn-ldtbxh")
     if kind == "final_evaluation":
         year = plan.end_year
+    # The unit holding the report's duty (the labour office's successor after 2025), as the product asks.
+    office = services.duty_rows(plan, kind, year)[0].unit
     report = Report.objects.filter(kind=kind, plan=plan, unit=office, year=year).first()
     if report is None:
         report = services.report_create(actor=actor, plan=plan, unit=office, year=year, kind=kind)

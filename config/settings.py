@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lantoa.core.context_processors.navigation",
+                "lantoa.orgs.context_processors.closed_unit",
             ],
             "builtins": ["lantoa.core.templatetags.vn"],
         },

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.accounts.roles import Role
 from lantoa.core.forms import VNDateField, vn_date_formfield
-from lantoa.orgs.models import Unit
+from lantoa.orgs.models import Unit, UnitDuty
 
 
 class UnitFilterForm(forms.Form):
@@ -17,7 +17,26 @@ class UnitForm(forms.ModelForm):
     class Meta:
         formfield_callback = vn_date_formfield  # dd/mm/yyyy for every date
         model = Unit
-        fields = ["code", "name", "short_name", "kind", "parent", "area", "valid_from", "note"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "area",
+            "valid_from",
+            "authority",
+            "doc_symbol",
+            "note",
+        ]
+
+
+class UnitDutyForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = vn_date_formfield
+        model = UnitDuty
+        fields = ["duty", "valid_from", "valid_to", "symbol", "recipients", "note"]
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 4}), "note": forms.Textarea(attrs={"rows": 2})}
 
 
 class UnitRenameForm(forms.Form):

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/rename/", views.unit_rename, name="rename"),
     path("<int:pk>/close/", views.unit_close, name="close"),
     path("<int:pk>/staff/new/", views.staff_add, name="staff_add"),
+    path("<int:pk>/duties/new/", views.unit_duty_edit, name="duty_new"),
+    path("<int:pk>/duties/<int:duty_pk>/", views.unit_duty_edit, name="duty_edit"),
+    path("<int:pk>/move-members/", views.unit_members_move, name="move_members"),
 ]

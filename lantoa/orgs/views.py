@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lantoa.accounts.roles import ORG_EDITORS, PERSONAL_DATA_READERS, has_role
 from lantoa.core.exports import table_response
@@ -12,8 +13,8 @@ from lantoa.core.selectors import audit_for, audit_rows
 from lantoa.core.text import format_date, mask_phone
 from lantoa.orgs import selectors, services
 from lantoa.orgs.access import user_unit
-from lantoa.orgs.forms import StaffAccountForm, UnitCloseForm, UnitFilterForm, UnitForm, UnitRenameForm
-from lantoa.orgs.models import Unit
+from lantoa.orgs.forms import StaffAccountForm, UnitCloseForm, UnitDutyForm, UnitFilterForm, UnitForm, UnitRenameForm
+from lantoa.orgs.models import Unit, UnitDuty
 
 
 def _editor_or_404(user):
@@ -83,6 +84,9 @@ def unit_detail(request, pk):
             "children": unit.children.all(),
             "merged_from": unit.merged_from.all(),
             "former_names": unit.former_names.all(),
+            "duties": unit.duties.all(),
+            "stranded": services.stranded_members(unit),
+            "successor": (services.successors(unit) or [None])[-1],
             "can_edit": has_role(request.user, ORG_EDITORS),
             "history": audit_rows(audit_for(user=request.user, obj=unit)[:20]),
         },
@@ -156,3 +160,37 @@ def staff_add(request, pk):
         else:
             return render(request, "orgs/staff_created.html", {"unit": unit, "new_user": user, "password": password})
     return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "title": _("New account in this unit")})
+
+
+@login_required
+def unit_duty_edit(request, pk, duty_pk=None):
+    """Which duty (aggregate report, final evaluation…) the unit holds, from when to when."""
+    _editor_or_404(request.user)
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    duty = get_object_or_404(UnitDuty, pk=duty_pk, unit=unit) if duty_pk else UnitDuty(unit=unit)
+    form = UnitDutyForm(request.POST or None, instance=duty)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_duty_save(actor=request.user, duty=form.save(commit=False))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The unit's duty has been saved."))
+            return redirect("orgs:detail", pk=unit.pk)
+    title = _("Edit duty") if duty_pk else _("New duty of this unit")
+    return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "title": title})
+
+
+@login_required
+@require_POST
+def unit_members_move(request, pk):
+    _editor_or_404(request.user)
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    try:
+        moved = services.unit_members_move(actor=request.user, unit=unit)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)s people were moved to the successor unit.") % {"n": moved})
+    return redirect("orgs:detail", pk=unit.pk)

@@ -56,7 +56,7 @@ def _float(value):
 SUBTITLES = {
     ReportKind.UNIT_ANNUAL: "Kết quả thực hiện Kế hoạch tuyên truyền chính sách, pháp luật về BHXH năm {year}",
     ReportKind.DISTRICT: "Kết quả thực hiện Kế hoạch tuyên truyền chính sách, pháp luật về BHXH năm {year} "
-    "trên địa bàn huyện",
+    "trên địa bàn {area}",
     ReportKind.INSURANCE_PROVINCE: "Kết quả phối hợp tuyên truyền chính sách, pháp luật về BHXH năm {year}",
     ReportKind.FINAL_EVALUATION: "Tổng kết thực hiện Kế hoạch tuyên truyền chính sách, pháp luật về BHXH "
     "giai đoạn {start} - {end}",
@@ -64,7 +64,12 @@ SUBTITLES = {
 
 
 def subtitle(report: Report) -> str:
-    return SUBTITLES[report.kind].format(year=report.year, start=report.plan.start_year, end=report.plan.end_year)
+    # The area the issuing unit covers ("huyện Hồng Ngự" until 2025, "tỉnh Đồng Tháp" after), never a fixed one.
+    area = report.unit.area.name if report.unit.area_id else ""
+    area = area[:1].lower() + area[1:]
+    return SUBTITLES[report.kind].format(
+        year=report.year, start=report.plan.start_year, end=report.plan.end_year, area=area
+    )
 
 
 # ----------------------------------------------------------------------------- tables
@@ -184,26 +189,27 @@ def final_tables(figures: dict) -> list[Table]:
         )
     ]
     for r in figures.get("indicators", []):
-        if not r["communes"]:
-            continue
-        rows = [
-            [c["commune"]]
-            + [
-                f"{c['years'][str(y)]['display']} ({status_label(c['years'][str(y)]['status'])})"
-                if str(y) in c["years"]
-                else "—"
-                for y in years
+        for key, label, rows_of in (("communes", _("Commune"), "commune"), ("units", _("Unit"), "unit")):
+            if not r.get(key):
+                continue
+            rows = [
+                [c[rows_of]]
+                + [
+                    f"{c['years'][str(y)]['display']} ({status_label(c['years'][str(y)]['status'])})"
+                    if str(y) in c["years"]
+                    else "—"
+                    for y in years
+                ]
+                for c in r[key]
             ]
-            for c in r["communes"]
-        ]
-        tables.append(
-            Table(
-                [_("Commune")] + [str(y) for y in years],
-                rows,
-                caption=f"{r['code']} · {r['name']}",
-                widths_mm=[56] + [round(116 / max(1, len(years)), 1)] * len(years),
+            tables.append(
+                Table(
+                    [label] + [str(y) for y in years],
+                    rows,
+                    caption=f"{r['code']} · {r['name']}",
+                    widths_mm=[56] + [round(116 / max(1, len(years)), 1)] * len(years),
+                )
             )
-        )
     return tables
 
 
@@ -252,7 +258,9 @@ def sections(report: Report, figures: dict) -> list[Section]:
             trend_chart(r) for r in figures.get("indicators", []) if any(c["actual"] is not None for c in r["years"])
         ]
         out.append(Section(_("II. TRENDS"), charts or [_("No figures yet.")]))
-        out.append(Section(_("III. RESULTS BY COMMUNE"), tables[1:] or [_("No figures by commune.")]))
+        out.append(
+            Section(_("III. RESULTS BY COMMUNE AND BY UNIT"), tables[1:] or [_("No figures by commune or by unit.")])
+        )
         out.append(Section(_("IV. ASSESSMENT"), narrative_blocks(report.results, nothing)))
         out.append(Section(_("V. SHORTCOMINGS AND THEIR CAUSES"), narrative_blocks(report.shortcomings, nothing)))
         out.append(Section(_("VI. LESSONS AND PROPOSALS"), narrative_blocks(report.proposals, nothing)))
@@ -308,28 +316,29 @@ def place_name(unit) -> str:
     return PLACE_PREFIX.sub("", unit.area.name).strip() if unit.area_id else ""
 
 
+def doc_symbol(report: Report) -> str:
+    """The report's symbol (Decree 30/2020 "BC-<issuer>"): the one its duty gives, else BC- and the unit's
+    abbreviation, else BC."""
+    from .services import duty_row_of
+
+    row = duty_row_of(report, report.kind, report.plan, report.year)
+    if row is not None and row.symbol:
+        return row.symbol
+    return f"BC-{report.unit.doc_symbol}" if report.unit.doc_symbol else "BC"
+
+
 def context(report: Report, figures: dict, *, day: dt.date | None = None) -> dict:
     from lantoa.orgs.services import unit_name_on
 
     unit = report.unit
     day = day or (timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate())
-    # Names as they were on the document's day (a unit renamed or merged since keeps its old heading).
-    if unit.parent_id:
-        parent = unit_name_on(unit.parent, day)
-    elif unit.area_id and unit.area.level == unit.area.Level.DISTRICT:
-        parent = getattr(settings, "REPORTS_ISSUER_PARENT", "UBND huyện Hồng Ngự")
-    else:
-        parent = ""  # a commune's People's Committee (since 2025 under the province) heads its own documents
-    short = {
-        ReportKind.UNIT_ANNUAL: "BC",
-        ReportKind.DISTRICT: "BC-UBND",
-        ReportKind.INSURANCE_PROVINCE: "BC-BHXH",
-        ReportKind.FINAL_EVALUATION: "BC-LĐTBXH",
-    }[report.kind]
+    # Names as they were on the document's day (a unit renamed or merged since keeps its old heading); the
+    # governing body of a unit without a parent unit is the unit's own data (a commune committee has none).
+    parent = unit_name_on(unit.parent, day) if unit.parent_id else unit.authority
     return {
         "issuer_parent": parent.upper(),
         "issuer": unit_name_on(unit, day).upper(),
-        "doc_number": report.doc_number or f"      /{short}",
+        "doc_number": report.doc_number or f"      /{doc_symbol(report)}",
         "place": place_name(unit),
         "date": day,
         "title": "BÁO CÁO",

@@ -7,7 +7,8 @@ that a frozen report reads back exactly what was computed.
   messages, content used, feedback collected, budget vs spent;
 - district / insurance report: the accepted unit reports of the year summed, the plan-wide indicators
   (the dashboard's own cells) and the district budget;
-- final evaluation: every indicator, every year, every commune, with met / missed.
+- final evaluation: every indicator, every year, every commune and every office or organisation that held
+  activities in the plan's years, with met / missed.
 """
 
 import datetime as dt
@@ -293,15 +294,29 @@ def final_figures(*, user, plan, progress: Progress = None) -> dict:
         return _final_figures(user=user, plan=plan, progress=progress)
 
 
+def final_units(*, user, years) -> list:
+    """The offices and organisations judged by unit in the final evaluation: those that held done activities
+    in the plan's years (a commune's committee is judged with its commune)."""
+    organisers = (
+        activity_scope(user=user)
+        .filter(status=Activity.Status.DONE, start_date__year__in=list(years))
+        .exclude(organiser__kind=Unit.Kind.COMMUNE_COMMITTEE)
+        .values("organiser")
+    )
+    return list(Unit.objects.filter(pk__in=organisers).order_by("search_key"))
+
+
 def _final_figures(*, user, plan, progress: Progress = None) -> dict:
     items = indicators_with_targets(plan)
     years = list(plan.years)
+    units = final_units(user=user, years=years)
     out = []
     steps = max(1, len(items) * len(years))
     done = 0
     for ind in items:
         cells = []
         communes = defaultdict(dict)
+        by_unit = defaultdict(dict)
         for year in years:
             target = ind.by_year.get(year)
             cells.append({"year": year, **indicator_row(ind, year, compute(ind, year, user=user), target)})
@@ -310,6 +325,15 @@ def _final_figures(*, user, plan, progress: Progress = None) -> dict:
                     "display": actual_display(c["result"], ind.measure),
                     "status": c["status"],
                 }
+            if ind.pursued_in(year):
+                for unit in units:
+                    result = compute(ind, year, user=user, unit=unit)
+                    if result.has_data:
+                        status, _forecast = evaluate(_unit_target(ind, unit, year), result, year, clock.today())
+                        by_unit[unit.name][str(year)] = {
+                            "display": actual_display(result, ind.measure),
+                            "status": status,
+                        }
             done += 1
             if progress:
                 progress(int(85 * done / steps), f"{ind.code} {year}")
@@ -320,6 +344,7 @@ def _final_figures(*, user, plan, progress: Progress = None) -> dict:
             "measure": ind.measure,
             "years": cells,
             "communes": [{"commune": name, "years": by_year} for name, by_year in sorted(communes.items())],
+            "units": [{"unit": u.name, "years": by_unit[u.name]} for u in units if u.name in by_unit],
         }
         out.append(row)
     met = sum(1 for r in out for c in r["years"] if c["met"] is True)

@@ -17,8 +17,8 @@ from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.documents.models import ReportKind
 from lantoa.orgs.access import own_unit_ids
-from lantoa.orgs.models import Unit
-from lantoa.orgs.services import remind_unit_once
+from lantoa.orgs.models import Unit, UnitDuty
+from lantoa.orgs.services import remind_unit_once, unit_duty_on, unit_name_on
 
 from . import figures as f
 from .models import NARRATIVE, Report, ReportComment, ReportFile, ReportReminder
@@ -27,20 +27,66 @@ logger = logging.getLogger(__name__)
 
 DECIDERS = {Role.COORDINATOR, Role.ADMIN}
 STALE_MINUTES = 30  # a document not made after this long lost its worker
-# Who may write each kind of report besides the unit's own members: the district-wide ones are the
-# labour office's (coordinator) and the insurance office's.
-KIND_UNIT = {
-    ReportKind.DISTRICT: Unit.Kind.LABOUR_OFFICE,
-    ReportKind.FINAL_EVALUATION: Unit.Kind.LABOUR_OFFICE,
-    ReportKind.INSURANCE_PROVINCE: Unit.Kind.INSURANCE_OFFICE,
+# The duty a unit must hold to write each district-wide kind of report (besides the coordinator): who
+# holds it, when, and the report's symbol and recipients are data of the units (orgs.UnitDuty).
+KIND_DUTY = {
+    ReportKind.DISTRICT: UnitDuty.Duty.AGGREGATE_REPORT,
+    ReportKind.FINAL_EVALUATION: UnitDuty.Duty.FINAL_EVALUATION,
+    ReportKind.INSURANCE_PROVINCE: UnitDuty.Duty.INSURANCE_REPORT,
 }
 TEXT_FIELDS = ("doc_number", "results", "shortcomings", "proposals", "signer_position", "signer_name", "recipients")
-DEFAULT_RECIPIENTS = {
-    ReportKind.UNIT_ANNUAL: "UBND huyện (qua Phòng LĐ-TB&XH)\nLưu: VT",
-    ReportKind.DISTRICT: "UBND huyện\nBHXH tỉnh Đồng Tháp\nCác cơ quan, đơn vị thành viên\nLưu: VT",
-    ReportKind.INSURANCE_PROVINCE: "BHXH tỉnh Đồng Tháp\nUBND huyện\nLưu: VT",
-    ReportKind.FINAL_EVALUATION: "UBND huyện\nBHXH tỉnh Đồng Tháp\nCác cơ quan, đơn vị thành viên\nLưu: VT",
-}
+FILED = "Lưu: VT"  # Decree 30/2020: the issuer's own file copy closes every list of recipients
+
+
+def period_end(plan, kind: str, year: int) -> dt.date:
+    """The last day a report covers: its year's, or the plan's for the final evaluation."""
+    return dt.date(plan.end_year if kind == ReportKind.FINAL_EVALUATION else int(year), 12, 31)
+
+
+def duty_rows(plan, kind: str, year: int) -> list[UnitDuty]:
+    """Who may write a district-wide report: the holder of its duty today (the successor of a closed office
+    writes what is still due) and the holder at the end of the period it covers."""
+    duty = KIND_DUTY.get(kind)
+    if duty is None:
+        return []
+    rows = [unit_duty_on(duty, clock.today()), unit_duty_on(duty, period_end(plan, kind, year))]
+    unique = {r.pk: r for r in rows if r is not None}
+    return list(unique.values())
+
+
+def duty_row_of(report_or_unit, kind: str, plan=None, year: int | None = None) -> UnitDuty | None:
+    """The unit's row of the duty behind `kind` (the one covering the period's end, else its latest)."""
+    duty = KIND_DUTY.get(kind)
+    unit = report_or_unit.unit if isinstance(report_or_unit, Report) else report_or_unit
+    if duty is None:
+        return None
+    rows = UnitDuty.objects.filter(unit=unit, duty=duty).order_by("-valid_from")
+    if plan is not None and year is not None:
+        end = period_end(plan, kind, year)
+        covering = [r for r in rows if r.is_valid_on(end)]
+        if covering:
+            return covering[0]
+    return rows.first()
+
+
+def default_recipients(*, plan, unit, year: int, kind: str) -> str:
+    """From the units' data: a district-wide report goes where its duty says; a unit's annual report to the
+    authority of the unit gathering the reports today, through that unit."""
+    if kind in KIND_DUTY:
+        row = duty_row_of(unit, kind, plan, year)
+        lines = row.recipients.splitlines() if row is not None and row.recipients else []
+    else:
+        holder = unit_duty_on(UnitDuty.Duty.AGGREGATE_REPORT, clock.today()) or unit_duty_on(
+            UnitDuty.Duty.AGGREGATE_REPORT, period_end(plan, kind, year)
+        )
+        lines = []
+        if holder is not None and holder.unit_id != unit.pk:
+            gatherer = holder.unit
+            full = unit_name_on(gatherer, clock.today())
+            lines = [f"{gatherer.authority} (qua {gatherer.short_name or full})" if gatherer.authority else full]
+    if FILED not in lines:
+        lines.append(FILED)
+    return "\n".join(lines)
 
 
 class _Errors(dict):
@@ -90,11 +136,18 @@ def report_create(*, actor, plan, unit, year: int, kind: str = ReportKind.UNIT_A
             _("The plan runs from %(start)s to %(end)s; %(year)s is outside it.")
             % {"start": plan.start_year, "end": plan.end_year, "year": year},
         )
-    needed = KIND_UNIT.get(kind)
-    if needed and unit.kind != needed:
-        errors.add("unit", _("This report is written by the %(kind)s.") % {"kind": Unit.Kind(needed).label})
-    if kind in KIND_UNIT and actor is not None and not (has_role(actor, DECIDERS) or unit.pk in own_unit_ids(actor)):
-        errors.add("unit", _("Only that office or the coordinator may write this report."))
+    if kind in KIND_DUTY and plan.start_year <= int(year) <= plan.end_year:
+        holders = duty_rows(plan, kind, year)
+        if unit.pk not in {r.unit_id for r in holders}:
+            names = ", ".join(sorted({r.unit.name for r in holders}))
+            errors.add(
+                "unit",
+                _("This report is written by %(units)s.") % {"units": names}
+                if names
+                else _("No unit holds the duty of writing this report; set it on the unit's page."),
+            )
+        if actor is not None and not (has_role(actor, DECIDERS) or unit.pk in own_unit_ids(actor)):
+            errors.add("unit", _("Only that office or the coordinator may write this report."))
     _check_writer(actor, unit, errors)
     errors.raise_if_any()
     if Report.objects.filter(kind=kind, plan=plan, unit=unit, year=year).exists():
@@ -112,7 +165,7 @@ def report_create(*, actor, plan, unit, year: int, kind: str = ReportKind.UNIT_A
         unit=unit,
         year=year,
         due_date=f.due_day(int(year)) if kind == ReportKind.UNIT_ANNUAL else None,
-        recipients=DEFAULT_RECIPIENTS.get(kind, ""),
+        recipients=default_recipients(plan=plan, unit=unit, year=year, kind=kind),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     try:
@@ -177,13 +230,13 @@ def accepted_unit_reports(plan, year: int):
 
 def units_expected(year: int):
     """Units that report for the year: those in force at its end (or today), except the People's Committee
-    the reports go to and the labour office that gathers them (its work is in the district report)."""
+    the reports go to and the unit that gathers them that day (its work is in the aggregate report)."""
     day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
-    return list(
-        Unit.objects.filter(valid_on(day))
-        .exclude(kind__in=[Unit.Kind.PEOPLES_COMMITTEE, Unit.Kind.LABOUR_OFFICE])
-        .order_by("search_key")
-    )
+    gatherer = unit_duty_on(UnitDuty.Duty.AGGREGATE_REPORT, day)
+    qs = Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE)
+    if gatherer is not None:
+        qs = qs.exclude(pk=gatherer.unit_id)
+    return list(qs.order_by("search_key"))
 
 
 @transaction.atomic
@@ -347,11 +400,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     )
     done = ReportReminder.objects.filter(year=year)
     units = [
-        u
-        for u in units_expected(year)
-        if u.kind not in (Unit.Kind.LABOUR_OFFICE,)
-        and not handed_in.filter(unit=u).exists()
-        and not done.filter(unit=u).exists()
+        u for u in units_expected(year) if not handed_in.filter(unit=u).exists() and not done.filter(unit=u).exists()
     ]
     sent = 0
     for unit in units:

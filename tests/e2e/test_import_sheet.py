@@ -8,6 +8,7 @@ from django.urls import include, path
 from playwright.sync_api import expect
 
 from config import urls as root_urls
+from conftest import coordinating_unit
 from lantoa.accounts.roles import Role
 from lantoa.audience import urls as audience_urls
 from lantoa.audience.imports import urls as import_urls
@@ -30,7 +31,7 @@ urlpatterns = [p for p in root_urls.urlpatterns if str(p.pattern) != "people/"] 
 @pytest.fixture
 def coordinator_user(transactional_db, live_server, default_data, make_user, settings):
     settings.ROOT_URLCONF = __name__
-    return make_user(Role.COORDINATOR, "hn-ldtbxh", password=PASSWORD)
+    return make_user(Role.COORDINATOR, coordinating_unit().code, password=PASSWORD)
 
 
 def upload(page, base, data: bytes, unit: Unit):
@@ -54,7 +55,7 @@ def test_import_a_sheet_with_errors_fix_it_and_import(page, live_server, coordin
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    unit = Unit.objects.get(code="hn-bhxh")
+    unit = Unit.objects.get(code="dt-bhxh-kv")  # an office in force today
 
     rows = good_rows(3)
     rows.append([4, "Trần Văn Sai", "01/01/1990", "Nam", "12345", "", "0912000111", "Ấp 1", "Xã Long Khánh A"])

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import coordinating_unit
 from lantoa.accounts.roles import Role
 from tests.e2e.conftest import DESKTOP, PHONE
 
@@ -38,7 +39,7 @@ def sign_in(page, live_server, username: str, password: str) -> None:
 
 @pytest.fixture
 def coordinator_user(transactional_db, live_server, default_data, make_user):
-    return make_user(Role.COORDINATOR, "hn-ldtbxh", password=PASSWORD)
+    return make_user(Role.COORDINATOR, coordinating_unit().code, password=PASSWORD)
 
 
 def test_coordinator_signs_in_and_reads_the_plan_targets(page, live_server, coordinator_user, artifacts_dir):
@@ -137,7 +138,7 @@ def test_wrong_password_then_throttled(page, live_server, coordinator_user, sett
 def test_one_time_password_goes_to_the_password_page_first(
     page, live_server, transactional_db, default_data, make_user
 ):
-    user = make_user(Role.COORDINATOR, "hn-ldtbxh", password=PASSWORD, must_change_password=True)
+    user = make_user(Role.COORDINATOR, coordinating_unit().code, password=PASSWORD, must_change_password=True)
 
     sign_in(page, live_server, user.username, PASSWORD)
     expect(page).to_have_url(path_re(PASSWORD_PATH))

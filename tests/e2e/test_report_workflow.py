@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from conftest import coordinating_unit
 from lantoa.accounts.roles import Role
 from lantoa.activities.kinds import Channel, Kind
 from lantoa.reports.models import Report, ReportComment, ReportFile
@@ -28,12 +29,14 @@ COMMENT = "Bổ sung số người tham gia tại từng ấp."
 
 
 @pytest.fixture
-def people(transactional_db, live_server, default_data, make_user):
+def people(transactional_db, live_server, default_data, make_user, monkeypatch):
+    # The 2024 reports are written in January 2025, while the district's units still existed.
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2025, 1, 20))
     activity(dt.date(2024, 5, 10), participants=1234, cost="3000000")
     activity(dt.date(2024, 6, 2), kind=Kind.VISUAL, channel=Channel.VISUAL, estimated_reach=2500)
     return {
         "officer": make_user(Role.UNIT_OFFICER, UNIT, password=PASSWORD),
-        "coordinator": make_user(Role.COORDINATOR, "hn-ldtbxh", password=PASSWORD),
+        "coordinator": make_user(Role.COORDINATOR, coordinating_unit().code, password=PASSWORD),
     }
 
 

@@ -33,10 +33,11 @@ def test_plan_years(default_data, monkeypatch):
     assert services.plan_years() == [2022, 2023, 2024, 2025, 2026]
 
 
-@pytest.mark.parametrize("year", [2021, 2027])
-def test_estimate_year_outside_the_plan(default_data, coordinator, year, monkeypatch):
+# Each year with a unit in force in it: the district office in 2021, its regional successor in 2027.
+@pytest.mark.parametrize(("year", "code"), [(2021, "hn-bhxh"), (2027, "dt-bhxh-kv")])
+def test_estimate_year_outside_the_plan(default_data, coordinator, year, code, monkeypatch):
     monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 6))
-    e = BudgetEstimate(unit=unit("hn-bhxh"), year=year, amount=money("1.000.000"))
+    e = BudgetEstimate(unit=unit(code), year=year, amount=money("1.000.000"))
     errors = errors_of(lambda: services.estimate_save(actor=coordinator, estimate=e))
     assert errors == {"year": [f"The year {year} is outside the years a budget can be set for (2022–2026)."]}
     assert not BudgetEstimate.objects.exists()

@@ -22,7 +22,8 @@ def unit(code):
 
 
 def new_plan(**over):
-    data = {"unit": unit("hn-bhxh"), "year": 2026, "title": "Kế hoạch tuyên truyền 2026"}
+    # 2026: the regional BHXH office, which the district's closed office merged into.
+    data = {"unit": unit("dt-bhxh-kv"), "year": 2026, "title": "Kế hoạch tuyên truyền 2026"}
     data.update(over)
     return UnitPlan(**data)
 
@@ -53,7 +54,7 @@ def test_plan_file_size_limit(coordinator, monkeypatch):
 
 
 def test_plan_life_cycle(coordinator, make_user):
-    officer = make_user(Role.UNIT_OFFICER, "hn-bhxh")
+    officer = make_user(Role.UNIT_OFFICER, "dt-bhxh-kv")
     plan = services.plan_save(
         actor=officer, plan=new_plan(), document=SimpleUploadedFile("ke-hoach.docx", docx_bytes())
     )
@@ -160,11 +161,11 @@ def test_award_goes_to_one_recipient(coordinator):
 
 def test_reminder_once_per_unit_and_year(default_data, make_user, settings):
     settings.COORDINATION_PLAN_DUE = "15/02"
-    officer = make_user(Role.UNIT_OFFICER, "hn-bhxh", email="bhxh@hongngu.example")
-    make_user(Role.UNIT_OFFICER, "hn-ldtbxh", email="ldtbxh@hongngu.example")
-    UnitPlan.objects.create(unit=unit("hn-ldtbxh"), year=2026, title="KH", status=UnitPlan.Status.FILED)
+    officer = make_user(Role.UNIT_OFFICER, "dt-bhxh-kv", email="bhxh@dongthap.example")
+    make_user(Role.UNIT_OFFICER, "dt-snv", email="snv@dongthap.example")
+    UnitPlan.objects.create(unit=unit("dt-snv"), year=2026, title="KH", status=UnitPlan.Status.FILED)
     assert services.plan_reminders_send(today=dt.date(2026, 2, 15)) == 0  # not after the due date yet
-    assert services.plan_reminders_send(today=dt.date(2026, 2, 16)) == 1  # hn-bhxh: no plan; ldtbxh filed
+    assert services.plan_reminders_send(today=dt.date(2026, 2, 16)) == 1  # dt-bhxh-kv: no plan; dt-snv filed
     assert [m.to for m in mail.outbox] == [[officer.email]]
     assert "2026" in mail.outbox[0].subject
     assert services.plan_reminders_send(today=dt.date(2026, 2, 17)) == 0  # never twice

@@ -107,7 +107,7 @@ def test_outsider_may_not_replace_another_units_template(default_data, make_user
     assert not ReportTemplate.objects.exists()
 
 
-def test_a_role_that_reads_every_unit_changes_only_its_own_units_templates(default_data, make_user):
+def test_a_role_that_reads_every_unit_changes_only_its_own_units_templates(default_data, make_user, in_2023):
     """The insurance office reads every unit; it keeps its own templates, not the labour office's."""
     staff = make_user(Role.INSURANCE, "hn-bhxh")
     mine = upload(staff, default_template(), unit="hn-bhxh")

@@ -85,6 +85,13 @@ def collaborator(name: str, unit=UNIT, commune="Xã Thường Lạc") -> TeamMem
     return TeamMember.objects.create(person=person, role="collaborator", unit=unit_of(unit), area=area)
 
 
+@pytest.fixture(autouse=True)
+def written_in_january_2025(monkeypatch):
+    """The 2024 reports are written in January 2025, while the district's units still existed (they closed
+    in 2025: the labour office on 28/02, the others on 30/06). A module about later reports overrides this."""
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2025, 1, 20))
+
+
 @pytest.fixture
 def plan(default_data) -> Plan:
     return Plan.objects.get(is_default=True)
@@ -103,8 +110,8 @@ def officer(default_data, make_user):
 
 @pytest.fixture
 def commune_officer(default_data, make_user):
-    """An officer of a commune in force today (Xã Long Khánh): may write only its own unit's reports."""
-    return make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh", email="longkhanh@example.vn")
+    """An officer of a commune of the time (Xã Long Khánh A): may write only its own unit's reports."""
+    return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-long-khanh-a", email="longkhanh@example.vn")
 
 
 @pytest.fixture

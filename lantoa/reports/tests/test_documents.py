@@ -206,7 +206,7 @@ def test_a_template_that_breaks_when_rendered_leaves_a_failed_row(draft, officer
     assert ReportFile.objects.get(pk=item.pk).status == ReportFile.Status.FAILED
 
 
-def test_heading_names_the_issuer_as_it_was_on_the_documents_day(draft, coordinator):
+def test_heading_names_the_issuer_as_it_was_on_the_documents_day(draft, coordinator, monkeypatch):
     """The district union's 2024 report keeps the district heading; a new commune's 2026 report heads
     itself, dated at the commune; a renamed unit's old document keeps the old name."""
     from lantoa.orgs.models import Unit
@@ -216,6 +216,7 @@ def test_heading_names_the_issuer_as_it_was_on_the_documents_day(draft, coordina
     assert heading["issuer_parent"] == unit_of("hn-mttq").name.upper()
     assert heading["issuer"] == UNIT_NAME.upper() and heading["place"] == "Hồng Ngự"
 
+    monkeypatch.setattr("lantoa.core.clock.today", lambda: dt.date(2026, 12, 7))  # the new commune's time
     commune = Unit.objects.get(code="dt-ubnd-long-khanh")
     report = services.report_create(actor=coordinator, plan=draft.plan, unit=commune, year=2025)
     heading = build.context(report, {}, day=dt.date(2026, 1, 8))
