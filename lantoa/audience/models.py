@@ -391,6 +391,7 @@ class ImportJob(models.Model):
         TEAM = "team", _("Communication team")
 
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
         UPLOADED = "uploaded", _("Uploaded")
         MAPPED = "mapped", _("Columns mapped")
         CHECKING = "checking", _("Checking")

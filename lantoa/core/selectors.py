@@ -122,6 +122,20 @@ def _value(value, field=None, cache=None):
 HIDDEN_FIELDS = {"id", "search_key", "search_text"}
 
 
+def _audited_field(model, name):
+    """The model field a change names, or None: a field since removed, or a name that is a reverse
+    relation (a record's "imports", "members"…), which has no verbose name and no single value."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field since removed keeps its code name
+        return None
+    if field.auto_created and not field.concrete or not hasattr(field, "verbose_name"):
+        return None
+    return field
+
+
 def audit_rows(entries) -> list[dict]:
     """Audit records as people read them: record type and field names in words, values by label."""
     from django.apps import apps
@@ -136,15 +150,11 @@ def audit_rows(entries) -> list[dict]:
             model, type_label = None, entry.target_type
         created = entry.action == AuditLog.Action.CREATE
         changes = []
-        for name, (old, new) in entry.changes.items():
+        for name, pair in (entry.changes if isinstance(entry.changes, dict) else {}).items():
+            old, new = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
             if name in HIDDEN_FIELDS or (created and new in (None, "", False)):
                 continue
-            field = None
-            if model is not None:
-                try:
-                    field = model._meta.get_field(name)
-                except Exception:  # a field since removed keeps its code name
-                    field = None
+            field = _audited_field(model, name)
             label = str(field.verbose_name) if field is not None else name
             changes.append(
                 {"field": label, "old": _value(old, field, cache), "new": _value(new, field, cache), "created": created}

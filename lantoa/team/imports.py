@@ -364,19 +364,21 @@ def sample_workbook() -> bytes:
     """The sample sheet, shaped like the office lists (title block, header, numbering row)."""
     from openpyxl import Workbook
 
+    from lantoa.core.exports import append_row
+
     headers = ["STT", *(LAYOUT.field(k).aliases[0] for k in SAMPLE_COLUMNS)]
     wb = Workbook()
     ws = wb.active
     ws.title = "Mau"
-    ws.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["Độc lập - Tự do - Hạnh phúc"])
-    ws.append([])
-    ws.append(["DANH SÁCH ĐỘI NGŨ TUYÊN TRUYỀN, CỘNG TÁC VIÊN, ĐẠI LÝ THU"])
-    ws.append([])
-    ws.append(headers)
-    ws.append([f"({i})" for i in range(1, len(headers) + 1)])
+    append_row(ws, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    append_row(ws, ["Độc lập - Tự do - Hạnh phúc"])
+    append_row(ws, [])
+    append_row(ws, ["DANH SÁCH ĐỘI NGŨ TUYÊN TRUYỀN, CỘNG TÁC VIÊN, ĐẠI LÝ THU"])
+    append_row(ws, [])
+    append_row(ws, headers)
+    append_row(ws, [f"({i})" for i in range(1, len(headers) + 1)])
     for row in SAMPLE:
-        ws.append(row)
+        append_row(ws, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -45,8 +45,10 @@ from python_calamine import CalamineWorkbook
 from lantoa.audience.fields import FieldError
 from lantoa.audience.imports import legacy_text
 from lantoa.audience.models import ColumnMapping, ImportJob
+from lantoa.core.exports import append_row
 from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log
+from lantoa.core.sheets import SheetError, SheetLimits, xlsx_extent
 from lantoa.core.text import search_key
 
 # No setting: one limit for every office. A million-row people list is about 120 MB as CSV.
@@ -59,6 +61,12 @@ MESSAGE_VALUE_CHARS = 60
 
 XLSX = "xlsx"
 CSV = "csv"
+
+# What the first sheet may span before calamine lays it out as a dense grid (about 32 bytes a cell, so
+# ~512 MB at most, in the background worker): Excel's own row limit, office lists are never 256 columns
+# wide, and inflated XML beyond 2 GB is a zip bomb rather than a list.
+IMPORT_LIMITS = SheetLimits(rows=1_048_576, columns=256, cells=16_000_000, xml_bytes=2 * 1024 * 1024 * 1024)
+SAMPLE_TEXTS = 200  # non-ASCII texts kept from the upload to show the legacy-font conversion
 
 
 class ImportFileError(ValueError):
@@ -264,6 +272,10 @@ class SheetReader:
         handle = self._open()
         if self.kind == XLSX:
             try:
+                xlsx_extent(handle, IMPORT_LIMITS)
+            except SheetError as exc:
+                raise ImportFileError(str(exc)) from None
+            try:
                 book = CalamineWorkbook.from_filelike(handle)
                 sheet = book.get_sheet_by_index(0)
             except Exception as exc:
@@ -288,6 +300,11 @@ class SheetReader:
             dialect = csv.excel
         reader = csv.reader(text, dialect)
         for index, row in enumerate(reader, start=1):
+            if len(row) > IMPORT_LIMITS.columns:
+                raise ImportFileError(
+                    _("Row %(row)s has %(count)s columns; at most %(max)s columns can be read.")
+                    % {"row": index, "count": len(row), "max": IMPORT_LIMITS.columns}
+                )
             if index == 1000:
                 self.total_hint = int(size * 1000 / max(handle.tell(), 1))
             yield index, [c if c.isascii() else unicodedata.normalize("NFC", c) for c in row]
@@ -431,14 +448,16 @@ def data_rows(rows: Iterator[tuple[int, list[str]]], header_row: int) -> Iterato
 # ----- prepare: upload → header → mapping ------------------------------------------------------------
 
 
-def job_prepare(job: ImportJob) -> Header:
-    """After the upload: find the header, propose or reuse a mapping, detect legacy text."""
+def job_prepare(job: ImportJob) -> Header | None:
+    """In the background after the upload: find the header, propose or reuse a mapping, detect legacy text.
+    None when the job is no longer waiting for it (cancelled meanwhile, or read by another worker)."""
     layout = layout_for(job.kind)
     header = read_header(job, layout)
     remembered = ColumnMapping.objects.filter(unit=job.unit, kind=job.kind, signature=header.signature).first()
     mapping = header.mapping
     if remembered:
         mapping = {k: v for k, v in remembered.mapping.items() if isinstance(v, int) and v < len(header.headers)}
+    samples = list(dict.fromkeys(header.sample_texts))[:SAMPLE_TEXTS]
     job.header_row = header.row
     job.signature = header.signature
     job.mapping = {
@@ -446,9 +465,19 @@ def job_prepare(job: ImportJob) -> Header:
         "headers": header.headers,
         "remembered": bool(remembered),
         "detected": legacy_text.detect_many(header.sample_texts) or "",
+        "samples": samples,
     }
     job.conversion = job.mapping["detected"]
-    job.save(update_fields=["header_row", "signature", "mapping", "conversion"])
+    changed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+        header_row=job.header_row,
+        signature=job.signature,
+        mapping=job.mapping,
+        conversion=job.conversion,
+        status=ImportJob.Status.UPLOADED,
+    )
+    if not changed:
+        return None
+    job.status = ImportJob.Status.UPLOADED
     return header
 
 
@@ -508,12 +537,13 @@ class ErrorSheet:
 
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet(_("Errors")[:31])
-        self.sheet.append([_("Row"), *headers, _("Errors")])
+        append_row(self.sheet, [_("Row"), *headers, _("Errors")])
         self.count = 0
 
     def add(self, row: int, cells: list[str], messages: list[str]) -> None:
+        # The rows as uploaded, rejected formulas included: written as text, never live again.
         self.count += 1
-        self.sheet.append([row, *(_cut(c, ERROR_CELL_CHARS) for c in cells), "\n".join(messages)])
+        append_row(self.sheet, [row, *(_cut(c, ERROR_CELL_CHARS) for c in cells), "\n".join(messages)])
 
     def save(self, job: ImportJob) -> None:
         with tempfile.TemporaryFile() as fh:
@@ -777,7 +807,8 @@ def temp_cleanup(job: ImportJob) -> None:
 
 
 def job_create(*, actor, kind: str, unit, upload, activity=None) -> ImportJob:
-    """Store the upload (checked to be a spreadsheet), find its header and propose a mapping."""
+    """Store the upload (checked to be a spreadsheet by its first bytes) and queue the reading of its header:
+    the sheet itself is only ever parsed in the background task, never in the request."""
     layout = layout_for(kind)
     if layout.needs_activity and activity is None:
         raise ImportFileError(_("Choose the activity the people attended."))
@@ -794,6 +825,7 @@ def job_create(*, actor, kind: str, unit, upload, activity=None) -> ImportJob:
         sha256=digest,
         size=size,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        status=ImportJob.Status.READING,
     )
     if file_kind == XLSX and not job.original_name.lower().endswith((".xlsx", ".xlsm")):
         job.original_name = f"{stem}.xlsx"
@@ -802,11 +834,10 @@ def job_create(*, actor, kind: str, unit, upload, activity=None) -> ImportJob:
     upload.seek(0)
     job.file.save(f"{digest[:16]}.{file_kind}", upload, save=False)
     job.save()
-    try:
-        job_prepare(job)
-    except ImportFileError as exc:
-        job_fail(job, str(exc))
-        raise
+    from lantoa.audience.imports import tasks  # tasks call the engine
+
+    tasks.import_prepare.enqueue(job.pk)
+    job.refresh_from_db()  # a worker in the same process (tests, immediate backend) has read it already
     return job
 
 

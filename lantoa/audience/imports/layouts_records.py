@@ -1323,24 +1323,25 @@ def sample_workbook(kind: str) -> bytes:
     from openpyxl import Workbook
 
     from lantoa.audience.imports.engine import LAYOUTS
+    from lantoa.core.exports import append_row
 
     headers = SAMPLE_HEADERS[kind]
     wb = Workbook()
     ws = wb.active
     ws.title = "Mau"
-    ws.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["Độc lập - Tự do - Hạnh phúc"])
-    ws.append([])
-    ws.append([SAMPLE_TITLES[kind]])
-    ws.append([])
-    ws.append(headers)
-    ws.append([f"({i})" for i in range(1, len(headers) + 1)])
+    append_row(ws, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    append_row(ws, ["Độc lập - Tự do - Hạnh phúc"])
+    append_row(ws, [])
+    append_row(ws, [SAMPLE_TITLES[kind]])
+    append_row(ws, [])
+    append_row(ws, headers)
+    append_row(ws, [f"({i})" for i in range(1, len(headers) + 1)])
     for row in LAYOUTS[kind].sample:
-        ws.append([_sample_cell(kind, i, v) for i, v in enumerate(row)])
-    ws.append(["", "Tổng cộng"])
-    ws.append([])
-    ws.append(["", "", "", "NGƯỜI LẬP BIỂU"])
-    ws.append(["", "", "", "(Ký, ghi rõ họ tên)"])
+        append_row(ws, [_sample_cell(kind, i, v) for i, v in enumerate(row)])
+    append_row(ws, ["", "Tổng cộng"])
+    append_row(ws, [])
+    append_row(ws, ["", "", "", "NGƯỜI LẬP BIỂU"])
+    append_row(ws, ["", "", "", "(Ký, ghi rõ họ tên)"])
     for row in (1, 2, 4):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
     out = io.BytesIO()
@@ -1349,12 +1350,11 @@ def sample_workbook(kind: str) -> bytes:
 
 
 def sample_csv(kind: str) -> bytes:
-    import csv
-
     from lantoa.audience.imports.engine import LAYOUTS
+    from lantoa.core.exports import csv_writer
 
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(SAMPLE_HEADERS[kind])
     writer.writerows(LAYOUTS[kind].sample)
     return buf.getvalue().encode("utf-8-sig")

@@ -35,6 +35,24 @@ def _run(job_id: int, old: tuple[str, ...], running: str, work) -> None:
 
 
 @task
+def import_prepare(job_id: int) -> None:
+    """Read the upload's header; a file that cannot be read fails the job with the reason."""
+    job = ImportJob.objects.select_related("unit").filter(pk=job_id, status=ImportJob.Status.READING).first()
+    if job is None:
+        return  # read already, or cancelled
+    try:
+        engine.job_prepare(job)
+    except engine.ImportFileError as exc:
+        engine.job_fail(job, str(exc))
+    except Exception as exc:  # noqa: BLE001 - the job records why it failed; nothing was written
+        log.exception("reading import %s failed", job_id)
+        engine.job_fail(
+            job,
+            _("The file could not be read because of an unexpected error. (%(error)s)") % {"error": type(exc).__name__},
+        )
+
+
+@task
 def import_check(job_id: int) -> None:
     _run(job_id, (ImportJob.Status.MAPPED, ImportJob.Status.CHECKED), ImportJob.Status.CHECKING, engine.run_check)
 

@@ -234,15 +234,12 @@ def import_detail(request, pk):
 
 
 def _conversion_samples(job: ImportJob) -> list[tuple[str, str]]:
-    """A few texts of the file as typed and as converted, so the choice can be seen before it is made."""
+    """A few texts of the file as typed and as converted, so the choice can be seen before it is made
+    (kept on the job when the header was read: the page never parses the sheet)."""
     if not job.conversion:
         return []
-    try:
-        header = engine.read_header(job, engine.layout_for(job.kind))
-    except engine.ImportFileError:
-        return []
     out = []
-    for text in header.sample_texts:
+    for text in job.mapping.get("samples", []):
         converted = legacy_text.decode(text, job.conversion)
         if converted != text and (text, converted) not in out:
             out.append((text, converted))
@@ -310,7 +307,8 @@ def import_cancel(request, pk):
     job = _own_job(request, pk)
     if not _may_import(request.user):
         raise Http404
-    if engine.claim(job, (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.CHECKED), "cancelled"):
+    waiting = (ImportJob.Status.READING, ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.CHECKED)
+    if engine.claim(job, waiting, ImportJob.Status.CANCELLED):
         engine.temp_cleanup(job)
     return redirect("audience:import_list")
 
@@ -327,7 +325,12 @@ def import_status(request, pk):
             "total": total,
             "percent": min(100, int(done * 100 / total)) if total else 0,
             "finished": job.status
-            not in (ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING, ImportJob.Status.MAPPED),
+            not in (
+                ImportJob.Status.READING,
+                ImportJob.Status.CHECKING,
+                ImportJob.Status.IMPORTING,
+                ImportJob.Status.MAPPED,
+            ),
         }
     )
 
@@ -368,24 +371,25 @@ def sample_workbook(kind: str) -> bytes:
     from openpyxl import Workbook
 
     from lantoa.audience.imports.engine import LAYOUTS
+    from lantoa.core.exports import append_row
 
     layout = LAYOUTS[kind]
     headers = sample_headers(kind)
     wb = Workbook()
     ws = wb.active
     ws.title = "Mau"
-    ws.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["Độc lập - Tự do - Hạnh phúc"])
-    ws.append([])
-    ws.append([SAMPLE_TITLES.get(kind, str(layout.title).upper())])
-    ws.append([])
-    ws.append(headers)
-    ws.append([f"({i})" for i in range(1, len(headers) + 1)])
+    append_row(ws, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    append_row(ws, ["Độc lập - Tự do - Hạnh phúc"])
+    append_row(ws, [])
+    append_row(ws, [SAMPLE_TITLES.get(kind, str(layout.title).upper())])
+    append_row(ws, [])
+    append_row(ws, headers)
+    append_row(ws, [f"({i})" for i in range(1, len(headers) + 1)])
     for row in layout.sample:
-        ws.append(row)
-    ws.append(["", "Tổng cộng", len(layout.sample)])
-    ws.append([])
-    ws.append(["", "", "", "", "", "", "NGƯỜI LẬP BIỂU"])
+        append_row(ws, row)
+    append_row(ws, ["", "Tổng cộng", len(layout.sample)])
+    append_row(ws, [])
+    append_row(ws, ["", "", "", "", "", "", "NGƯỜI LẬP BIỂU"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(headers))
