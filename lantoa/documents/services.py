@@ -10,11 +10,16 @@ import datetime as dt
 import hashlib
 import io
 import os
+import pickle
 import re
+import resource
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,7 +38,7 @@ from docx.oxml import CT_SectPr, OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -47,6 +52,12 @@ from .layout import build_default_template
 from .models import ReportKind, ReportTemplate
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+# What one rendering of a user's template may cost: it runs in a forked child with this much memory beyond
+# what the process already maps, is killed after RENDER_SECONDS, and stops once its XML passes
+# MAX_RENDERED_CHARS (a real report is well under 1 MB of XML; "{{ 'a' * 100000000 }}" is 100 MB).
+RENDER_SECONDS = 60
+RENDER_MEMORY_BYTES = 768 * 1024 * 1024
+MAX_RENDERED_CHARS = 20_000_000
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
 
@@ -236,14 +247,133 @@ def _plain_sections(tpl: DocxTemplate, sections: list[Section]) -> list[dict]:
     return out
 
 
+class _RenderTooLarge(TemplateError):
+    pass
+
+
+class _BoundedTemplate(Template):
+    """Rendered piece by piece, refused as soon as the output passes MAX_RENDERED_CHARS."""
+
+    def render(self, *args, **kwargs):
+        parts, total = [], 0
+        for chunk in self.generate(*args, **kwargs):
+            total += len(chunk)
+            if total > MAX_RENDERED_CHARS:
+                raise _RenderTooLarge("too large")
+            parts.append(chunk)
+        return "".join(parts)
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    template_class = _BoundedTemplate
+    intercepted_binops = frozenset({"*"})
+
+    def call_binop(self, context, operator, left, right):
+        # "'a' * 100000000": refused before the string is made (the child's limits catch the rest).
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_RENDERED_CHARS:
+                    raise _RenderTooLarge("too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> SandboxedEnvironment:
     # Sandboxed: a template comes from a user. Autoescaped: "<" or "&" in a text cannot break the XML.
-    return SandboxedEnvironment(autoescape=True)
+    return _BoundedEnvironment(autoescape=True)
+
+
+def _too_large() -> DocumentError:
+    return DocumentError(
+        _("The report template makes a document that is too large (more than %(chars)s characters of text).")
+        % {"chars": format_number(MAX_RENDERED_CHARS)}
+    )
+
+
+def _mapped_bytes() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(work, write_fd: int) -> None:
+    """In the forked child: bound memory, run `work`, send back ("ok", bytes) or (kind, message)."""
+    try:
+        mapped = _mapped_bytes()
+        if mapped:
+            limit = mapped + RENDER_MEMORY_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            result = ("ok", work())
+        except _RenderTooLarge:
+            result = ("too_large", "")
+        except MemoryError:
+            result = ("too_large", "")
+        except TemplateError as exc:
+            result = ("template", str(exc))
+        except DocumentError as exc:
+            result = ("document", str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it as a DocumentError
+            result = ("document", f"{type(exc).__name__}: {exc}")
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view) :]
+    finally:
+        os._exit(0)
+
+
+def _bounded(work):
+    """`work()` in a forked child, killed after RENDER_SECONDS: a user's template cannot take the web
+    worker's memory or time. Returns what it returns; raises DocumentError or TemplateError otherwise."""
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # "multi-threaded fork": the child only renders
+        pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child(work, write_fd)
+    os.close(write_fd)
+    chunks = []
+    deadline = time.monotonic() + RENDER_SECONDS
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            ready = select.select([read_fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                raise DocumentError(
+                    _("The report template takes longer than %(seconds)s seconds to fill in; it was stopped.")
+                    % {"seconds": RENDER_SECONDS}
+                )
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+    if not chunks:  # killed by the memory limit before it could answer
+        raise _too_large()
+    kind, value = pickle.loads(b"".join(chunks))  # noqa: S301 - written by our own child
+    if kind == "ok":
+        return value
+    if kind == "too_large":
+        raise _too_large()
+    if kind == "template":
+        raise TemplateError(value)
+    raise DocumentError(value)
 
 
 def render_docx(template_bytes: bytes, context: dict) -> bytes:
     """Render a DOCX template. `context` holds the FIELDS; `sections` is a list of `Section`; `date`
-    (a date) with `place` fills day / month / year / date_line; any `Chart` value becomes an image."""
+    (a date) with `place` fills day / month / year / date_line; any `Chart` value becomes an image.
+    The template is filled in a child process bounded in memory, time and size (see `_bounded`)."""
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     ctx = dict(context)
     sections = ctx.pop("sections", []) or []
@@ -259,13 +389,17 @@ def render_docx(template_bytes: bytes, context: dict) -> bytes:
         if isinstance(value, Chart):
             ctx[key] = InlineImage(tpl, io.BytesIO(chart_png(value)), width=Mm(value.width_mm))
     ctx.setdefault("recipients", [])
-    try:
+
+    def fill() -> bytes:
         tpl.render(ctx, _environment(), autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+
+    try:
+        return _bounded(fill)
     except TemplateError as exc:
         raise DocumentError(_("The report template cannot be used: %(error)s") % {"error": exc}) from exc
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
 
 
 @cache
