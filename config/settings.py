@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lantoa.coordination",
     "lantoa.budget",
     "lantoa.documents",
+    "lantoa.feedback",
     "lantoa.messaging",
     "lantoa.reports",
     "lantoa.demo",

@@ -1,0 +1,13 @@
+import pytest
+
+from lantoa.accounts.roles import Role
+
+
+@pytest.fixture
+def officer_long_khanh(default_data, make_user):
+    return make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh")
+
+
+@pytest.fixture
+def officer_thuong_lac(default_data, make_user):
+    return make_user(Role.COMMUNE_OFFICER, "dt-ubnd-thuong-lac-moi")
