@@ -376,9 +376,11 @@ def plan_due(year: int) -> dt.date:
 
 
 def units_expected(day: dt.date):
-    """Units that file a plan: every unit in force, except the district People's Committee that approves
-    the district plan itself."""
-    return Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE)
+    """Units that file a plan: those taking part in a plan in force that year (none in a year no plan
+    covers), except the People's Committee that approves the plan itself."""
+    from lantoa.plans.selectors import units_in_plans
+
+    return units_in_plans(day.year, day).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE)
 
 
 def plan_reminders_send(*, today: dt.date | None = None) -> int:

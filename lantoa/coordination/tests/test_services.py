@@ -159,8 +159,26 @@ def test_award_goes_to_one_recipient(coordinator):
         )
 
 
+def _plan_2026(actor):
+    from lantoa.plans.models import Plan
+    from lantoa.plans.services import plan_copy
+
+    old = Plan.objects.get(is_default=True)
+    return plan_copy(
+        actor=actor, plan=old, number="1/KH", title="KH 2026", start_year=2026, end_year=2030, issuer=unit("dt-snv")
+    )
+
+
+def test_no_reminder_in_a_year_no_plan_covers(default_data, make_user, settings):
+    settings.COORDINATION_PLAN_DUE = "15/02"
+    make_user(Role.UNIT_OFFICER, "dt-bhxh-kv", email="bhxh@dongthap.example")
+    assert services.plan_reminders_send(today=dt.date(2026, 2, 16)) == 0
+    assert not mail.outbox and not PlanReminder.objects.exists()
+
+
 def test_reminder_once_per_unit_and_year(default_data, make_user, settings):
     settings.COORDINATION_PLAN_DUE = "15/02"
+    _plan_2026(None)
     officer = make_user(Role.UNIT_OFFICER, "dt-bhxh-kv", email="bhxh@dongthap.example")
     make_user(Role.UNIT_OFFICER, "dt-snv", email="snv@dongthap.example")
     UnitPlan.objects.create(unit=unit("dt-snv"), year=2026, title="KH", status=UnitPlan.Status.FILED)
