@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lantoa.feedback",
     "lantoa.messaging",
     "lantoa.reports",
+    "lantoa.public",
     "lantoa.demo",
 ]
 
@@ -161,6 +162,11 @@ CONTENT_MAX_UPLOAD_MB = env_int("CONTENT_MAX_UPLOAD_MB", 50, minimum=1)
 COORDINATION_PLAN_DUE = env_str("COORDINATION_PLAN_DUE", "31/01")
 # Units' annual reports are due by this day of the year they cover ("dd/mm"); reminders after it.
 REPORTS_DUE = env_str("REPORTS_DUE", "15/12")
+# The public site: posts per hour per address to each public form; days to call a lead back; days an
+# unconverted lead is kept before it is deleted.
+PUBLIC_FORM_POSTS_PER_HOUR = env_int("PUBLIC_FORM_POSTS_PER_HOUR", 10, minimum=1)
+PUBLIC_LEAD_CALLBACK_DAYS = env_int("PUBLIC_LEAD_CALLBACK_DAYS", 3, minimum=1)
+PUBLIC_LEAD_RETENTION_DAYS = env_int("PUBLIC_LEAD_RETENTION_DAYS", 180, minimum=1)
 try:
     dt.date(2024, int(COORDINATION_PLAN_DUE.split("/")[1]), int(COORDINATION_PLAN_DUE.split("/")[0]))
 except (ValueError, IndexError):

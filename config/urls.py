@@ -18,11 +18,14 @@ urlpatterns = [
     path("radio/", include("lantoa.radio.urls")),
     path("people/", include("lantoa.audience.urls")),
     path("messages/", include("lantoa.messaging.urls")),
+    path("feedback/", include("lantoa.feedback.urls")),
     path("content/", include("lantoa.content.urls")),
     path("team/", include("lantoa.team.urls")),
     path("coordination/", include("lantoa.coordination.urls")),
     path("budget/", include("lantoa.budget.urls")),
     path("documents/", include("lantoa.documents.urls")),
     path("reports/", include("lantoa.reports.urls")),
+    # The public site first: "/" is its home for visitors (signed-in staff are sent on to the dashboard).
+    path("", include("lantoa.public.urls")),
     path("", include("lantoa.core.urls")),
 ]
