@@ -17,8 +17,9 @@ SEX_CHOICES = [("", "—"), ("women", _("Woman")), ("men", _("Man"))]
 PUBLIC_TEXT_MAX = 3000
 
 
-def _invalid_choice(label):
-    return {"invalid_choice": _("%(field)s: this choice is not on the list.") % {"field": label}}
+def _invalid_choice():
+    # The template puts the field's label before the message.
+    return {"invalid_choice": _("this choice is not on the list: choose one of those shown.")}
 
 
 class CalculatorForm(forms.Form):
@@ -36,14 +37,14 @@ class CalculatorForm(forms.Form):
         choices=CATEGORY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages=_invalid_choice(_("Your household (for State support)")),
+        error_messages=_invalid_choice(),
     )
     province = forms.ModelChoiceField(
         label=_("Province (its own support, if any)"),
         queryset=Area.objects.none(),
         required=False,
         empty_label="—",
-        error_messages=_invalid_choice(_("Province (its own support, if any)")),
+        error_messages=_invalid_choice(),
     )
     support_used = forms.IntegerField(
         label=_("Months of State support already received"), min_value=0, max_value=600, required=False
@@ -55,7 +56,7 @@ class CalculatorForm(forms.Form):
         label=_("Years missing at retirement age (lump sum)"), min_value=0, max_value=20, required=False
     )
     sex = forms.ChoiceField(
-        label=_("Sex (for the pension)"), choices=SEX_CHOICES, required=False, error_messages=_invalid_choice(_("Sex"))
+        label=_("Sex (for the pension)"), choices=SEX_CHOICES, required=False, error_messages=_invalid_choice()
     )
     years = forms.IntegerField(label=_("Years of contribution in all"), min_value=0, max_value=60, required=False)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1930, max_value=2015, required=False)
@@ -108,19 +109,19 @@ class LeadForm(_PublicForm):
         label=_("Commune / ward where you live"),
         queryset=Area.objects.none(),
         empty_label="—",
-        error_messages=_invalid_choice(_("Commune / ward where you live")),
+        error_messages=_invalid_choice(),
     )
     callback = forms.ChoiceField(
         label=_("When may we call you?"),
         choices=Lead.Callback.choices,
         initial=Lead.Callback.ANY,
-        error_messages=_invalid_choice(_("When may we call you?")),
+        error_messages=_invalid_choice(),
     )
     category = forms.ChoiceField(
         label=_("Advise me on the support for (optional)"),
         choices=[("", "—"), *CATEGORY_CHOICES],
         required=False,
-        error_messages=_invalid_choice(_("Advise me on the support for (optional)")),
+        error_messages=_invalid_choice(),
     )
     consent_callback = forms.BooleanField(label=_("I agree to be called back (required)"), required=False)
     consent_messages = forms.BooleanField(
@@ -143,7 +144,7 @@ class AskForm(_PublicForm):
         choices=KINDS,
         widget=forms.RadioSelect,
         initial="question",
-        error_messages=_invalid_choice(_("What would you like to do?")),
+        error_messages=_invalid_choice(),
     )
     text = forms.CharField(
         label=_("Your question or feedback"),
@@ -159,7 +160,7 @@ class AskForm(_PublicForm):
         queryset=Area.objects.none(),
         required=False,
         empty_label="—",
-        error_messages=_invalid_choice(_("Commune / ward (optional)")),
+        error_messages=_invalid_choice(),
     )
     full_name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
     phone = forms.CharField(

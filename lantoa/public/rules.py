@@ -189,13 +189,14 @@ def calculate(
         raise RuleError(
             _(
                 "The monthly income must be between %(floor)s (the rural poverty line) and %(ceiling)s "
-                "(20 times the reference level) on %(date)s; %(income)s is outside."
+                "(%(multiple)s times the reference level) on %(date)s; %(income)s is outside."
             )
             % {
                 "floor": format_vnd(floor),
                 "ceiling": format_vnd(ceiling),
                 "date": format_date(day),
                 "income": format_vnd(income),
+                "multiple": f"{used[-1].value.normalize():f}",
             }
         )
     rate = rate_row.value
