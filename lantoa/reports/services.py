@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import READ_ONLY, Role, has_role
 from lantoa.core import clock
-from lantoa.core.models import AuditLog, valid_on
+from lantoa.core.models import AuditLog
 from lantoa.core.services import audit_log, snapshot
 from lantoa.core.text import format_date, nfc
 from lantoa.documents.models import ReportKind
@@ -229,11 +229,14 @@ def accepted_unit_reports(plan, year: int):
 
 
 def units_expected(year: int):
-    """Units that report for the year: those in force at its end (or today), except the People's Committee
+    """Units that report for the year: those a plan in force that year obliges, in force at its end (or
+    today) — nobody in a year no plan covers —, except the People's Committee
     the reports go to and the unit that gathers them that day (its work is in the aggregate report)."""
+    from lantoa.plans.selectors import units_in_plans
+
     day = min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1)))
     gatherer = unit_duty_on(UnitDuty.Duty.AGGREGATE_REPORT, day)
-    qs = Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE)
+    qs = units_in_plans(year, day).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE)
     if gatherer is not None:
         qs = qs.exclude(pk=gatherer.unit_id)
     return list(qs.order_by("search_key"))

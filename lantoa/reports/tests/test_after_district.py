@@ -86,6 +86,20 @@ def test_the_final_evaluation_of_2022_2025_is_the_successors_today(default_data,
 
 
 def test_units_expected_after_the_district(default_data):
+    from lantoa.plans.services import plan_copy
+
+    assert services.units_expected(2026) == []  # no plan covers 2026 yet: no report is owed
+    old = Plan.objects.get(is_default=True)
+    plan_copy(
+        actor=None,
+        plan=old,
+        number="2/KH",
+        title="KH 2026",
+        start_year=2026,
+        end_year=2030,
+        issuer=None,
+        issuer_name="UBND tỉnh",
+    )
     expected = {u.code for u in services.units_expected(2026)}
     assert "dt-ubnd-long-khanh" in expected and "dt-bhxh-kv" in expected
     assert "dt-snv" not in expected  # it gathers the reports
