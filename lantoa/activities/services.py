@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +53,36 @@ def writable_area_ids(user) -> set[int] | None:
     if scope.sees_all:
         return None
     return set(scope.area_ids) | descendant_ids(scope.home_area_ids)
+
+
+def other_commune_units(actor, units) -> list:
+    """The units among `units` that belong to a commune (or hamlet) outside the actor's scope. A commune
+    names its own units and the district's or province's ones, never another commune's."""
+    if actor is None:
+        return []
+    scope = scope_for(actor)
+    if scope.sees_all:
+        return []
+    return [
+        u
+        for u in units
+        if u is not None
+        and u.id not in scope.unit_ids
+        and u.area.level >= Area.Level.COMMUNE
+        and u.area_id not in scope.area_ids
+    ]
+
+
+def check_may_change(actor, activity: Activity) -> None:
+    """Who may change an activity (its fields, status, evidence): a writing role, for an activity its unit
+    organised — the rule of the edit form, kept here so that every way in applies it."""
+    if has_role(actor, READ_ONLY):
+        raise ValidationError({NON_FIELD_ERRORS: [_("Your role may read but not record activities.")]})
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if not scope.sees_all and activity.organiser_id not in scope.unit_ids:
+        raise ValidationError({NON_FIELD_ERRORS: [_("Only the organising unit may change this activity.")]})
 
 
 def _check_record_date(day: dt.date, errors: dict) -> None:
@@ -121,7 +151,18 @@ def activity_save(
     activity.title = nfc(activity.title)
     activity.materials = nfc(activity.materials)
     activity.note = nfc(activity.note)
+    if activity.pk:  # the stored organiser decides who may edit, not the one the form now names
+        stored = Activity.objects.filter(pk=activity.pk).only("organiser_id").first()
+        if stored is not None:
+            check_may_change(actor, stored)
     _validate(actor, activity, audiences)
+    if foreign := other_commune_units(actor, co_organisers):
+        raise ValidationError(
+            {
+                "co_organisers": _("%(units)s belongs to another commune; choose units of your own or the district.")
+                % {"units": ", ".join(u.name for u in foreign)}
+            }
+        )
     activity.modern = is_modern(activity.channel)
     activity.participants = sum(r.headcount for r in audiences)
     activity.search_key = search_key(
@@ -157,6 +198,7 @@ def activity_save(
 @transaction.atomic
 def activity_set_status(*, actor, activity: Activity, status: str) -> Activity:
     """Planned → done / cancelled, as a conditional update so two clicks do not both apply."""
+    check_may_change(actor, activity)
     if status == Activity.Status.DONE and activity.start_date > clock.today():
         raise ValidationError({"status": _("An activity marked done cannot be in the future; mark it planned.")})
     before = snapshot(activity)
@@ -191,6 +233,7 @@ def check_evidence(upload) -> None:
 
 @transaction.atomic
 def evidence_add(*, actor, activity: Activity, upload) -> Evidence:
+    check_may_change(actor, activity)
     check_evidence(upload)
     evidence = Evidence(
         activity=activity,

@@ -304,7 +304,10 @@ def reach_refresh_for_activity(activity: Activity) -> None:
 @transaction.atomic
 def household_save(*, actor, household: Household) -> Household:
     check_may_write(actor, unit_id=household.unit_id, area_id=household.area_id)
-    household.head_name = fields.clean_name(household.head_name) if household.head_name else ""
+    try:
+        household.head_name = fields.clean_name(household.head_name) if household.head_name else ""
+    except fields.FieldError as exc:  # a digit in the name: said under the field, as for a person
+        raise ValidationError({"head_name": str(exc)}) from None
     household.code, household.address = nfc(household.code), nfc(household.address)
     household.search_key = search_key(f"{household.head_name} {household.code} {household.address}")
     return save_with_audit(actor=actor, obj=household, verb="household_save")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lantoa.accounts.roles import PLAN_EDITORS, READ_ONLY, has_role
+from lantoa.activities.services import other_commune_units
 from lantoa.audience.models import Person, StaffPosting
 from lantoa.core import clock
 from lantoa.core.models import AuditLog, valid_on
@@ -65,6 +66,15 @@ def _writer_errors(actor, errors: _Errors, *units_by_field) -> None:
     given = [(f, u) for f, u in units_by_field if u is not None]
     if given and not any(u.id in scope.unit_ids for _f, u in given):
         errors.add(given[0][0], _("You may only record this for your own unit or the units under it."))
+
+
+def _no_other_commune(actor, errors: _Errors, field: str, units) -> None:
+    if foreign := other_commune_units(actor, units):
+        errors.add(
+            field,
+            _("%(units)s belongs to another commune; choose units of your own or the district.")
+            % {"units": ", ".join(u.name for u in foreign)},
+        )
 
 
 def _state(obj, **many) -> dict:
@@ -435,6 +445,7 @@ def agreement_save(*, actor, agreement: Agreement, parties=()) -> Agreement:
             % {"end": format_date(agreement.period_end), "start": format_date(agreement.period_start)},
         )
     _writer_errors(actor, errors, *[("parties", p) for p in parties])
+    _no_other_commune(actor, errors, "parties", parties)
     if old is not None:
         _writer_errors(actor, errors, *[("parties", p) for p in old.parties.all()])
     errors.raise_if_any()
@@ -499,6 +510,10 @@ def inspection_save(*, actor, inspection: Inspection) -> Inspection:
         errors,
         ("inspecting_unit", inspection.inspecting_unit if inspection.inspecting_unit_id else None),
         ("unit", inspection.unit if inspection.unit_id else None),
+    )
+    _no_other_commune(actor, errors, "unit", [inspection.unit if inspection.unit_id else None])
+    _no_other_commune(
+        actor, errors, "inspecting_unit", [inspection.inspecting_unit if inspection.inspecting_unit_id else None]
     )
     errors.raise_if_any()
     if old is None and _by(actor):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from lantoa.audience import fields as cleaners
 from lantoa.audience.fields import FieldError
+from lantoa.audience.imports import engine
 from lantoa.audience.imports.engine import Field, Layout, Outcome, register
 from lantoa.audience.imports.layouts import (
     StaffContext,
@@ -268,6 +269,7 @@ def team_write(ctx: TeamContext, records: list[dict], totals: dict) -> None:
         person_ids.append(None)
     if new_people:
         Person.objects.bulk_create(list(new_people.values()), batch_size=WRITE_BATCH)
+        engine.audit_created(ctx.actor, new_people.values(), verb="import_person_create", note=ctx.job.original_name)
         totals["people_created"] = totals.get("people_created", 0) + len(new_people)
     ids = [pid if pid is not None else new_people[_identity(r)].id for pid, r in zip(person_ids, records, strict=True)]
     members = _members_of(ids)

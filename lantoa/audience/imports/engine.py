@@ -704,6 +704,32 @@ def run_check(job: ImportJob, actor) -> None:
 # ----- the write ---------------------------------------------------------------------------------------
 
 
+def audit_created(actor, objs, *, verb: str, note: str) -> None:
+    """One audit row per record an import created (as a form would leave), written in bulk."""
+    from lantoa.core.services import snapshot
+
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    name = user.get_username() if user else "system"
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=user,
+                actor_name=name,
+                action=AuditLog.Action.CREATE,
+                verb=verb,
+                target_type=obj._meta.label_lower,
+                target_id=str(obj.pk),
+                target_repr=str(obj)[:255],
+                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "", False)},
+                note=note[:500],
+                source="import",
+            )
+            for obj in objs
+        ],
+        batch_size=BATCH,
+    )
+
+
 def _work_batches(job: ImportJob) -> Iterator[list[dict]]:
     with default_storage.open(_work_name(job, "pickle"), "rb") as fh:
         while True:
@@ -834,6 +860,13 @@ def job_create(*, actor, kind: str, unit, upload, activity=None) -> ImportJob:
     upload.seek(0)
     job.file.save(f"{digest[:16]}.{file_kind}", upload, save=False)
     job.save()
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.CREATE,
+        obj=job,
+        verb="import_upload",
+        note=f"{job.original_name} sha256={digest}",
+    )
     from lantoa.audience.imports import tasks  # tasks call the engine
 
     tasks.import_prepare.enqueue(job.pk)

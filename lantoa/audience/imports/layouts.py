@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from phonenumbers import PhoneMetadata
 
 from lantoa.accounts.roles import READ_ONLY, has_role
+from lantoa.activities.services import writable_area_ids
 from lantoa.audience import fields as cleaners
 from lantoa.audience.fields import FieldError
+from lantoa.audience.imports import engine
 from lantoa.audience.imports.engine import Field, ImportFileError, Layout, Outcome, register
 from lantoa.audience.models import (
     ConsentEvent,
@@ -411,6 +413,7 @@ class PeopleContext:
     activity: Any = None
     reached: set[int] = field(default_factory=set)
     now: Any = None
+    writable: Any = None  # area ids the uploader may record people in; None: anywhere
 
 
 def _check_writer(job: ImportJob, actor) -> None:
@@ -446,6 +449,7 @@ def people_prepare(job: ImportJob, actor, *, on: dt.date | None = None) -> Peopl
         scope=scope,
         activity=job.activity if job.activity_id else None,
         now=timezone.now(),
+        writable=None if actor is None else writable_area_ids(actor),
     )
 
 
@@ -490,6 +494,10 @@ def people_build(ctx: PeopleContext, values: dict) -> tuple[dict | None, list]:
         if commune is None:
             errors.append(("commune", _("must not be empty")))
     address = values.get("address", "")
+    if commune is not None and ctx.writable is not None and commune.id not in ctx.writable:
+        # The gate: a commune's file records its own people, never someone in another commune.
+        errors.append(("commune", _("%(commune)s is not a commune your unit works in") % {"commune": commune.name}))
+        commune = None
     if commune is not None:
         area_id = commune.id
         if values.get("hamlet"):
@@ -793,6 +801,7 @@ def people_write(ctx: PeopleContext, records: list[dict], totals: dict) -> list[
             changed.append(person)
     if created:
         Person.objects.bulk_create([p for p, _r in created], batch_size=WRITE_BATCH)
+        engine.audit_created(ctx.actor, [p for p, _r in created], verb="import_person_create", note=ctx.source)
         totals["created"] += len(created)
         for person, record in created:
             group_rows.extend((person.id, g) for g in record.get("group_ids", ()))

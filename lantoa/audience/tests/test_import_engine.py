@@ -199,10 +199,15 @@ def test_office_layout_is_read_and_written(officer_long_khanh_a, hamlets):
     assert a.source == "Imported from file danh-sach.xlsx"
     b = Person.objects.get(full_name="Nguyễn Văn B")
     assert b.birth_date == dt.date(1981, 3, 12) and b.area.name == "Ấp 1"
-    # One audit row for the whole import, with the counts.
+    # One audit row for the whole import, with the counts, and one per person it created (who, from which file).
     audits = AuditLog.objects.filter(verb="import_people")
     assert audits.count() == 1 and audits.get().changes["created"] == [None, 3]
-    assert not AuditLog.objects.filter(target_type="audience.person").exists()
+    per_person = AuditLog.objects.filter(target_type="audience.person", verb="import_person_create")
+    assert sorted(per_person.values_list("target_id", flat=True)) == sorted(str(p.pk) for p in Person.objects.all())
+    assert per_person.get(target_id=str(a.pk)).changes["full_name"] == [None, "Nguyễn Văn A"]
+    assert all(r.actor_id == officer_long_khanh_a.pk and r.note == a.source for r in per_person)
+    upload = AuditLog.objects.get(verb="import_upload")
+    assert upload.target_type == "audience.importjob" and "danh-sach.xlsx" in upload.note
 
 
 def test_reimporting_the_same_file_changes_nothing(officer_long_khanh_a, hamlets):
