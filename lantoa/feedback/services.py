@@ -238,5 +238,305 @@ def item_lookup(*, code: str, phone: str) -> Item | None:
     )
 
 
-def now() -> dt.datetime:
-    return timezone.now()
+# --- lifecycle ----------------------------------------------------------------------------------------
+
+# Which move is allowed from where (see `models.Status`). A transfer puts the item in TRANSFERRED at the
+# new unit, which then accepts, refuses or transfers it on.
+TRANSITIONS = {
+    Status.NEW: {Status.ACCEPTED, Status.TRANSFERRED, Status.REFUSED, Status.IN_PROGRESS, Status.ANSWERED},
+    Status.TRANSFERRED: {Status.ACCEPTED, Status.TRANSFERRED, Status.REFUSED, Status.IN_PROGRESS, Status.ANSWERED},
+    Status.ACCEPTED: {Status.IN_PROGRESS, Status.TRANSFERRED, Status.ANSWERED},
+    Status.IN_PROGRESS: {Status.ANSWERED, Status.TRANSFERRED},
+    Status.ANSWERED: {Status.CLOSED, Status.IN_PROGRESS},
+    Status.REFUSED: {Status.CLOSED, Status.IN_PROGRESS},
+    Status.CLOSED: {Status.IN_PROGRESS},
+}
+# A loop of transfers (A → B → A …) is stopped: after this many the coordinator has to decide.
+MAX_TRANSFERS = 3
+
+
+def may_handle(user, item: Item) -> bool:
+    """The responsible unit's officers (and roles that see everything) move an item; read-only roles never."""
+    if user is None or has_role(user, READ_ONLY):
+        return False
+    scope = scope_for(user)
+    if scope.is_empty:
+        return False
+    return scope.sees_all or (item.unit_id is not None and item.unit_id in scope.unit_ids)
+
+
+def _move(*, actor, item: Item, to: str, note: str = "", verb: str = "feedback_transition", **fields) -> Item:
+    """One conditional update from the status read to `to`; a concurrent move makes this one fail."""
+    if not may_handle(actor, item):
+        raise ValidationError({"__all__": [_("Only the responsible unit may handle this item.")]})
+    old = item.status
+    if to not in TRANSITIONS.get(old, set()):
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("An item that is “%(old)s” cannot become “%(new)s”.")
+                    % {"old": Status(old).label, "new": Status(to).label}
+                ]
+            }
+        )
+    before = item_state(item)
+    from_unit = item.unit
+    changed = Item.objects.filter(pk=item.pk, status=old).update(status=to, **fields)
+    if not changed:
+        raise ValidationError({"__all__": [_("Someone else changed this item in the meantime; reload the page.")]})
+    item.refresh_from_db()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = Event.objects.create(
+        item=item, actor=user, from_status=old, to_status=to, from_unit=from_unit, to_unit=item.unit, note=note
+    )
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=item,
+        before=before,
+        after=item_state(item),
+        verb=verb,
+        note=note[:500],
+    )
+    item._event = event
+    return item
+
+
+@transaction.atomic
+def feedback_accept(*, actor, item: Item, is_complex: bool | None = None, is_remote: bool | None = None) -> Item:
+    """The unit takes the item on. For a complaint its decision period now depends on complexity and place."""
+    fields = {"handler": actor if getattr(actor, "is_authenticated", False) else None}
+    if is_complex is not None or is_remote is not None:
+        item.is_complex = item.is_complex if is_complex is None else is_complex
+        item.is_remote = item.is_remote if is_remote is None else is_remote
+        _apply_clock(item, item.clock_start or item.received_on)
+        fields |= {"is_complex": item.is_complex, "is_remote": item.is_remote, "due_on": item.due_on}
+    return _move(actor=actor, item=item, to=Status.ACCEPTED, **fields)
+
+
+@transaction.atomic
+def feedback_start(*, actor, item: Item, note: str = "") -> Item:
+    return _move(actor=actor, item=item, to=Status.IN_PROGRESS, note=nfc(note))
+
+
+@transaction.atomic
+def feedback_transfer(*, actor, item: Item, to_unit: Unit, reason: str) -> Item:
+    """Send the item on to the competent unit, with a reason; the asker is told by SMS/Zalo when possible.
+    The clock keeps running from the day the item was received (transferring does not buy time)."""
+    reason = nfc(reason)
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Say why the item goes to another unit.")]
+    if to_unit is None:
+        errors["to_unit"] = [_("Choose the unit it goes to.")]
+    elif to_unit.pk == item.unit_id:
+        errors["to_unit"] = [_("The item is already with this unit.")]
+    elif not to_unit.is_valid_on(clock.today()):
+        errors["to_unit"] = [_("%(unit)s is no longer active.") % {"unit": to_unit.name}]
+    else:
+        transfers = Event.objects.filter(item=item, to_status=Status.TRANSFERRED).count()
+        been_there = Event.objects.filter(item=item).filter(Q(to_unit=to_unit) | Q(from_unit=to_unit)).exists()
+        if transfers >= MAX_TRANSFERS or (been_there and not has_role(actor, {"coordinator", "admin"})):
+            errors["to_unit"] = [
+                _(
+                    "This item has already been with %(unit)s or has been transferred %(count)s times: "
+                    "ask the coordinator to decide who answers it."
+                )
+                % {"unit": to_unit.name, "count": transfers}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    item = _move(actor=actor, item=item, to=Status.TRANSFERRED, note=reason, unit=to_unit, handler=None)
+    _notify(
+        item,
+        item._event,
+        _("Your request %(code)s has been transferred to %(unit)s, which will answer you.")
+        % {"code": item.code, "unit": to_unit.name},
+    )
+    return item
+
+
+@transaction.atomic
+def feedback_refuse(*, actor, item: Item, reason: str) -> Item:
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Give the legal reason for not accepting the item.")]})
+    item = _move(actor=actor, item=item, to=Status.REFUSED, note=reason)
+    _notify(
+        item,
+        item._event,
+        _("Your request %(code)s was not accepted: %(reason)s") % {"code": item.code, "reason": reason},
+    )
+    return item
+
+
+@transaction.atomic
+def feedback_answer(*, actor, item: Item, answer: str, send: bool = True) -> Item:
+    """Record the answer and send it back to the asker on their channel (through the messaging rules)."""
+    answer = nfc(answer)
+    if not answer:
+        raise ValidationError({"answer": [_("Write the answer.")]})
+    if len(answer) > MAX_TEXT:
+        raise ValidationError({"answer": [_("The answer is too long; attach it as a reply letter.")]})
+    fields = {"answer": answer, "answered_on": clock.today()}
+    if item.first_answer_at is None:
+        fields["first_answer_at"] = timezone.now()
+    item = _move(actor=actor, item=item, to=Status.ANSWERED, **fields)
+    if send:
+        _notify(item, item._event, _("Answer to %(code)s: %(answer)s") % {"code": item.code, "answer": answer})
+    return item
+
+
+@transaction.atomic
+def feedback_close(*, actor, item: Item, note: str = "") -> Item:
+    return _move(actor=actor, item=item, to=Status.CLOSED, note=nfc(note))
+
+
+@transaction.atomic
+def feedback_reopen(*, actor, item: Item, reason: str) -> Item:
+    """Back to IN_PROGRESS with a new clock from today (the rule in force today), also after the old one ended."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the item is reopened.")]})
+    _apply_clock(item, clock.today())
+    return _move(
+        actor=actor,
+        item=item,
+        to=Status.IN_PROGRESS,
+        note=reason,
+        clock_rule=item.clock_rule,
+        clock_start=item.clock_start,
+        accept_due=item.accept_due,
+        due_on=item.due_on,
+        reminded_on=None,
+    )
+
+
+@transaction.atomic
+def feedback_extend(*, actor, item: Item, reason: str) -> Item:
+    """Extend a denunciation's period (at most the rule's number of times, each with a written reason)."""
+    reason = nfc(reason)
+    rule = item.clock_rule
+    if not may_handle(actor, item):
+        raise ValidationError({"__all__": [_("Only the responsible unit may handle this item.")]})
+    if rule is None or item.extensions >= rule.max_extensions:
+        raise ValidationError({"__all__": [_("The time limit of this item may not be extended (any more).")]})
+    if not reason:
+        raise ValidationError({"reason": [_("An extension needs a written reason.")]})
+    if not item.is_open:
+        raise ValidationError({"__all__": [_("Only an open item may be extended.")]})
+    before = item_state(item)
+    item.due_on = clocks.add_days(item.due_on, rule.extension_days, rule.day_count)
+    item.extensions += 1
+    Item.objects.filter(pk=item.pk).update(due_on=item.due_on, extensions=item.extensions, reminded_on=None)
+    Event.objects.create(
+        item=item,
+        actor=actor,
+        note=_("Extended to %(date)s: %(reason)s") % {"date": format_date(item.due_on), "reason": reason},
+    )
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=item,
+        before=before,
+        after=item_state(item),
+        verb="feedback_extend",
+        note=reason[:500],
+    )
+    return item
+
+
+@transaction.atomic
+def feedback_apologise(*, actor, item: Item, new_date: dt.date, reason: str = "") -> Item:
+    """A late answer: tell the asker, with the new date (one-stop-shop rules, Decree 118/2025)."""
+    if not may_handle(actor, item):
+        raise ValidationError({"__all__": [_("Only the responsible unit may handle this item.")]})
+    if new_date is None or new_date <= clock.today():
+        raise ValidationError({"new_date": [_("The new date must be after today.")]})
+    before = item_state(item)
+    Item.objects.filter(pk=item.pk).update(due_on=new_date)
+    item.due_on = new_date
+    event = Event.objects.create(
+        item=item,
+        actor=actor,
+        note=_("Apology sent, new date %(date)s. %(reason)s") % {"date": format_date(new_date), "reason": nfc(reason)},
+    )
+    _notify(
+        item,
+        event,
+        _("We apologise: the answer to %(code)s is late. You will have it by %(date)s.")
+        % {"code": item.code, "date": format_date(new_date)},
+    )
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        obj=item,
+        before=before,
+        after=item_state(item),
+        verb="feedback_apologise",
+        note=nfc(reason)[:500],
+    )
+    return item
+
+
+def feedback_identity_read(*, actor, item: Item) -> bool:
+    """Whether `actor` may see a denouncer's name and phone; every read (allowed or not) is audited."""
+    allowed = item.kind != Kind.DENUNCIATION or (actor is not None and item.handler_id == actor.pk)
+    audit_log(
+        actor=actor,
+        action=AuditLog.Action.ACTION,
+        obj=item,
+        before={},
+        after={},
+        verb="feedback_read_identity",
+        note="allowed" if allowed else "refused",
+    )
+    return allowed
+
+
+# --- answering back ------------------------------------------------------------------------------------
+
+
+def _notify(item: Item, event: Event, text: str):
+    """Queue one SMS (or Zalo) to the asker through the messaging app's rules: a registry person with a mobile
+    number, consent and no opt-out. Quiet hours and the daily cap are applied by the dispatcher. Returns the
+    message, or None (the officer then answers by phone or letter; the timeline says so)."""
+    from lantoa.feedback import answering
+
+    message = answering.queue_reply(item, event, text)
+    if message is not None:
+        Event.objects.filter(pk=event.pk).update(message=message)
+        event.message = message
+    return message
+
+
+def feedback_from_inbound(*, inbound, unit=None) -> Item:
+    """An SMS/Zalo reply that is not an opt-out becomes a question at the unit it answered (messaging hook).
+    A number of the registry links the person and their commune; an unknown number is kept as given."""
+    from lantoa.audience.models import Person
+    from lantoa.messaging.gateways import gateway_class
+
+    try:
+        channel = IntakeChannel.ZALO if gateway_class(inbound.gateway_kind).channel == "zalo" else IntakeChannel.SMS
+    except ValueError:
+        channel = IntakeChannel.SMS
+    people = list(
+        Person.objects.filter(Q(phone=inbound.phone) | Q(phone2=inbound.phone), anonymised_at__isnull=True)
+        .select_related("area", "unit")
+        .order_by("pk")[:2]
+    )
+    person = people[0] if len(people) == 1 else None
+    phone = inbound.phone if inbound.phone.startswith("+") else ""
+    text = inbound.text or ""
+    return feedback_intake_create(
+        actor=None,
+        channel=channel,
+        text=text[:MAX_TEXT],
+        area=person.area if person else None,
+        unit=unit or (person.unit if person else None),
+        person=person,
+        asker_phone=phone,
+        asker_name="" if person else inbound.phone,
+        source_ref=f"inbound:{inbound.pk}",
+        source="gateway",
+    )

@@ -457,6 +457,11 @@ def _reply_unit(gateway: GatewayConfig, phone: str):
     return last.unit if last is not None else gateway.unit
 
 
+# Apps that take replies which are not opt-outs (the feedback desk) append a callable here from their
+# AppConfig.ready: hook(inbound=..., unit=...). The reply is stored first; a failing hook is logged.
+INBOUND_HOOKS: list = []
+
+
 def inbound_receive(*, gateway: GatewayConfig, params: dict) -> Inbound | None:
     """A reply to `gateway`'s hook: kept; an opt-out word stops messages to the number at once (known to the
     registry or not)."""
@@ -493,6 +498,13 @@ def inbound_receive(*, gateway: GatewayConfig, params: dict) -> Inbound | None:
             note=f"trả lời “{text[:40]}”",
             unit=_reply_unit(gateway, phone),
         )
+    elif text:
+        for hook in INBOUND_HOOKS:
+            try:
+                with transaction.atomic():
+                    hook(inbound=inbound, unit=_reply_unit(gateway, phone))
+            except Exception:
+                logger.exception("inbound hook %r failed for reply %s", hook, inbound.pk)
     return inbound
 
 
