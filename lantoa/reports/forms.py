@@ -6,14 +6,24 @@ from lantoa.documents.models import ReportKind
 from .models import Report, ReportComment
 
 
+def _plan_label(plan) -> str:
+    return f"{plan.number} ({plan.start_year}–{plan.end_year})"
+
+
 class FilterForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, required=False, empty_label=_("The plan of the year"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=_("Kind of report"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, *args, years, units, **kwargs):
+    def __init__(self, *args, years, units, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if plans is None or plans.count() < 2:
+            del self.fields["plan"]  # one plan (or a list not by plan): nothing to pick
+        else:
+            self.fields["plan"].queryset = plans
+            self.fields["plan"].label_from_instance = _plan_label
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
         self.fields["kind"].choices = [("", _("All kinds"))] + list(ReportKind.choices)
         self.fields["unit"].queryset = units
@@ -24,11 +34,33 @@ class NewReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices, initial=ReportKind.UNIT_ANNUAL)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    plan = forms.ModelChoiceField(
+        label=_("Plan"),
+        queryset=None,
+        required=False,
+        empty_label=_("The plan of the year"),
+        help_text=_("When two plans cover the year (the province's and the commune's), choose the one reported on"),
+    )
 
-    def __init__(self, *args, years, units, **kwargs):
+    def __init__(self, *args, years, units, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
         self.fields["unit"].queryset = units
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = _plan_label
+        if plans.count() < 2:
+            del self.fields["plan"]
+
+    def clean(self):
+        data = super().clean()
+        plan, year = data.get("plan"), data.get("year")
+        if plan is not None and year is not None and year not in plan.years:
+            self.add_error(
+                "plan",
+                _("%(number)s covers %(start)s–%(end)s, not %(year)s.")
+                % {"number": plan.number, "start": plan.start_year, "end": plan.end_year, "year": year},
+            )
+        return data
 
 
 class NarrativeForm(forms.ModelForm):

@@ -22,8 +22,10 @@ def report_scope(*, user) -> QuerySet:
     return qs.filter(unit_id__in=scope.unit_ids)
 
 
-def report_list(*, user, year=None, kind: str = "", unit=None, status: str = "") -> QuerySet:
+def report_list(*, user, year=None, kind: str = "", unit=None, status: str = "", plan=None) -> QuerySet:
     qs = report_scope(user=user)
+    if plan is not None:
+        qs = qs.filter(plan=plan)
     if year:
         qs = qs.filter(year=year)
     if kind:

@@ -15,7 +15,7 @@ from lantoa.core.forms import apply_validation_error
 from lantoa.core.text import format_date, format_datetime
 from lantoa.documents.models import ReportKind
 from lantoa.orgs.access import user_unit
-from lantoa.plans.selectors import default_plan, plan_for_year, plan_years
+from lantoa.plans.selectors import default_plan, plan_for_year, plan_years, plans_with_indicators
 
 from . import selectors, services
 from .figures import differences, is_commune_unit
@@ -57,17 +57,21 @@ def report_list(request):
     plan = _plan(request)
     years = _years(request, plan)
     data = request.GET.copy()
+    plans = plans_with_indicators(user=request.user)
     data.setdefault("year", str(_default_year(plan)))
-    form = FilterForm(data, years=years, units=selectors.readable_units(user=request.user))
+    form = FilterForm(data, years=years, units=selectors.readable_units(user=request.user), plans=plans)
     cleaned = form.cleaned_data if form.is_valid() else {"year": _default_year(plan)}
-    year = cleaned.get("year")
-    plan = _plan_of_year(request, year, plan)
+    year, picked = cleaned.get("year"), cleaned.get("plan")
+    if picked is not None and year is not None and year not in picked.years:
+        year = _default_year(picked)  # a plan picked for another period opens on its own year
+    plan = picked or _plan_of_year(request, year, plan)
     qs = selectors.report_list(
         user=request.user,
         year=year,
         kind=cleaned.get("kind", ""),
         unit=cleaned.get("unit"),
         status=cleaned.get("status", ""),
+        plan=picked,
     )
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
@@ -138,9 +142,15 @@ def report_new(request):
         initial["unit"] = request.GET["unit"]
     elif home is not None:
         initial["unit"] = home.pk
-    form = NewReportForm(request.POST or None, initial=initial, years=_years(request, plan), units=units)
+    form = NewReportForm(
+        request.POST or None,
+        initial=initial,
+        years=_years(request, plan),
+        units=units,
+        plans=plans_with_indicators(user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        plan = _plan_of_year(request, form.cleaned_data["year"], plan)
+        plan = form.cleaned_data.get("plan") or _plan_of_year(request, form.cleaned_data["year"], plan)
         try:
             report = services.report_create(
                 actor=request.user,

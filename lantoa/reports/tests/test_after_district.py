@@ -149,3 +149,39 @@ def test_the_final_evaluation_is_given_by_unit_as_well_as_by_commune(small_plan,
     ]
     by_unit = [t for t in blocks if t.headers[0] in ("Unit", "Đơn vị")]
     assert any(row[0] == UNIT_NAME for t in by_unit for row in t.rows)
+
+
+def test_a_commune_reports_on_the_plan_it_picks_when_two_cover_the_year(client, default_data, make_user):
+    from django.urls import reverse
+
+    from conftest import current_commune
+    from lantoa.plans.services import plan_copy
+    from lantoa.reports.models import Report
+
+    old = Plan.objects.get(is_default=True)
+    args = {"actor": None, "plan": old, "start_year": 2026, "end_year": 2030}
+    province = plan_copy(**args, number="1/KH-UBND", title="Tỉnh 2026–2030", issuer=None, issuer_name="UBND tỉnh")
+    commune = plan_copy(
+        **args,
+        number="5/KH-UBND",
+        title="Xã Long Khánh 2026–2030",
+        issuer=unit_of("dt-ubnd-long-khanh"),
+        parent=province,
+        areas=[current_commune("Xã Long Khánh")],
+    )
+    officer = make_user(Role.COMMUNE_OFFICER, "dt-ubnd-long-khanh")
+    client.force_login(officer)
+    url = reverse("reports:new")
+    unit = unit_of("dt-ubnd-long-khanh").pk
+    # A plan that does not cover the year is refused on the form, naming the field; nothing is created.
+    bad = client.post(url, {"kind": "unit_annual", "unit": unit, "year": 2026, "plan": old.pk})
+    assert bad.status_code == 200 and "plan" in bad.context["form"].errors
+    assert not Report.objects.exists()
+    client.post(url, {"kind": "unit_annual", "unit": unit, "year": 2026, "plan": commune.pk})
+    assert Report.objects.get().plan == commune
+    # The list filters by the plan picked; a plan of another period opens on its own year.
+    listed = client.get(reverse("reports:list"), {"plan": commune.pk, "year": 2026})
+    assert listed.context["plan"] == commune and list(listed.context["page"].object_list) == [Report.objects.get()]
+    other = client.get(reverse("reports:list"), {"plan": province.pk, "year": 2026})
+    assert other.context["plan"] == province and not list(other.context["page"].object_list)
+    assert client.get(reverse("reports:list"), {"plan": old.pk, "year": 2026}).context["year"] == 2025
