@@ -66,7 +66,7 @@ class Rule(Dated):
 
         shares = {self.Kind.RATE, self.Kind.SUPPORT, self.Kind.LOCAL_SUPPORT, self.Kind.PENSION_RATE}
         if self.kind in shares and self.value is not None and not 0 <= self.value <= 1:
-            raise ValidationError({"value": _("A share is written between 0 and 1 (22% is 0.22).")})
+            raise ValidationError({"value": _("A share is written as a decimal between 0 and 1 (0.22, not 22).")})
         if self.kind == self.Kind.LOCAL_SUPPORT and self.area_id is None:
             raise ValidationError({"area": _("A province's own support names the province.")})
         if self.kind == self.Kind.PENSION_RATE and self.years is None:
