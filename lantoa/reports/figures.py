@@ -30,7 +30,7 @@ from lantoa.geo.selectors import area_tree_cache, rollup_source_ids
 from lantoa.messaging.models import Message
 from lantoa.messaging.selectors import message_list
 from lantoa.orgs.models import Unit
-from lantoa.plans.kpi import compute
+from lantoa.plans.kpi import KpiResult, compute
 from lantoa.plans.selectors import commune_cells, indicators_with_targets
 from lantoa.plans.targets import STATUS_BEHIND, STATUS_MET, evaluate, target_display, value_display
 
@@ -213,7 +213,7 @@ def unit_records(*, user, unit, year: int) -> dict:
 
 def unit_figures(*, user, plan, unit, year: int, progress: Progress = None) -> dict:
     indicators = []
-    items = indicators_with_targets(plan)
+    items = [ind for ind in indicators_with_targets(plan) if ind.pursued_in(year)]
     for i, ind in enumerate(items):
         result = compute(ind, year, user=user, **subject(unit))
         if progress:
@@ -235,7 +235,7 @@ def unit_figures(*, user, plan, unit, year: int, progress: Progress = None) -> d
 def plan_indicators(*, user, plan, year: int, progress: Progress = None, start: int = 0, span: int = 60) -> list[dict]:
     """Every indicator of the plan for the year, plan-wide: the dashboard's cells."""
     rows = []
-    items = indicators_with_targets(plan)
+    items = [ind for ind in indicators_with_targets(plan) if ind.pursued_in(year)]
     for i, ind in enumerate(items):
         result = compute(ind, year, user=user)
         rows.append(indicator_row(ind, year, result, ind.by_year.get(year)))
@@ -319,6 +319,10 @@ def _final_figures(*, user, plan, progress: Progress = None) -> dict:
         by_unit = defaultdict(dict)
         for year in years:
             target = ind.by_year.get(year)
+            if not ind.pursued_in(year):  # retired from this year: nothing computed, nothing judged
+                cells.append({"year": year, **indicator_row(ind, year, KpiResult(), None), "status": "retired"})
+                done += 1
+                continue
             cells.append({"year": year, **indicator_row(ind, year, compute(ind, year, user=user), target)})
             for c in commune_cells(user=user, indicator=ind, year=year, target=target):
                 communes[c["area"].name][str(year)] = {

@@ -24,6 +24,7 @@ STATUS_LABELS = {
     "behind": _("not met"),
     "no_data": _("no data yet"),
     "reported": _("reported"),
+    "retired": _("not pursued"),
 }
 
 

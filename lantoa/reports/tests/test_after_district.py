@@ -185,3 +185,26 @@ def test_a_commune_reports_on_the_plan_it_picks_when_two_cover_the_year(client, 
     other = client.get(reverse("reports:list"), {"plan": province.pk, "year": 2026})
     assert other.context["plan"] == province and not list(other.context["page"].object_list)
     assert client.get(reverse("reports:list"), {"plan": old.pk, "year": 2026}).context["year"] == 2025
+
+
+def test_a_retired_indicator_leaves_the_reports_of_the_years_it_left(default_data):
+    from lantoa.plans.services import indicator_retire, plan_copy
+
+    old = Plan.objects.get(is_default=True)
+    new = plan_copy(
+        actor=None,
+        plan=old,
+        number="3/KH",
+        title="KH 2026",
+        start_year=2026,
+        end_year=2030,
+        issuer=None,
+        issuer_name="UBND tỉnh",
+    )
+    indicator_retire(actor=None, indicator=new.indicators.get(code="M10"), from_year=2027)
+    codes = {r["code"] for r in figures.plan_indicators(user=None, plan=new, year=2027)}
+    assert "M10" not in codes and "M4" in codes
+    assert "M10" in {r["code"] for r in figures.plan_indicators(user=None, plan=new, year=2026)}
+    final = figures._final_figures(user=None, plan=new)
+    m10 = next(r for r in final["indicators"] if r["code"] == "M10")
+    assert [c["status"] for c in m10["years"]][1:] == ["retired"] * 4
