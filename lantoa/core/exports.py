@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -61,6 +62,8 @@ def xlsx_row(sheet, values) -> list:
     for value in values:
         if isinstance(value, Promise):  # a translated label: openpyxl takes only real strings
             value = str(value)
+        if isinstance(value, str):  # control characters (an uploaded cell's "\x1b") are not allowed in XLSX
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if _looks_like_formula(value):
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"

@@ -157,3 +157,9 @@ def test_csv_cells_that_would_start_a_formula_are_quoted():
     response = table_response("csv", "x", DANGEROUS, [DANGEROUS])
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [["'" + t for t in DANGEROUS]] * 2
+
+
+def test_control_characters_of_an_uploaded_cell_do_not_break_the_xlsx():
+    # found by the import fuzz test: "\x1b" in a rejected cell made the error sheet fail with a 500-like error
+    data = xlsx_workbook([("T", ["a"], [["x\x1by\x00"]])])
+    assert CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[1] == ["xy"]
