@@ -186,7 +186,9 @@ class AskForm(_PublicForm):
 
 class LeadFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    commune = forms.ModelChoiceField(label=_("Commune / ward"), queryset=Area.objects.none(), required=False)
+    commune = forms.ModelChoiceField(
+        label=_("Commune / ward"), queryset=Area.objects.none(), required=False, empty_label="—"
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Lead.Outcome.choices], required=False)
     overdue = forms.BooleanField(label=_("Past the call-back day"), required=False)
 

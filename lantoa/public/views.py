@@ -87,6 +87,9 @@ def calculator(request):
             error = str(exc)
             form.add_error("income" if "income" in str(exc).lower() or "thu nhập" in str(exc) else None, error)
     start, end = rules.rules_span()
+    # The shareable address: only the fields filled in.
+    kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
+    share_url = f"{request.path}?{urlencode(kept)}" if result else ""
     return _public(
         request,
         "public/calculator.html",
@@ -96,7 +99,8 @@ def calculator(request):
             "span": (start, end),
             "roadmap_men": rules.roadmap("men"),
             "roadmap_women": rules.roadmap("women"),
-            "share_url": request.get_full_path() if result else "",
+            "share_url": share_url,
+            "share_absolute": request.build_absolute_uri(share_url) if result else "",
         },
         status=200,
     )
