@@ -26,6 +26,7 @@ SECTIONS = [
     Section("team", _("Team and training"), "team:list"),
     Section("coordination", _("Coordination and direction"), "coordination:list"),
     Section("feedback", _("Feedback and public opinion"), "feedback:list"),
+    Section("leads", _("Join requests"), "public:lead_list"),
     Section("budget", _("Budget"), "budget:list"),
     Section("reports", _("Reports"), "reports:list"),
     Section("areas", _("Areas"), "geo:list"),
