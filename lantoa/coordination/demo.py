@@ -99,6 +99,10 @@ def _plans(year: int, rng: random.Random) -> int:
     n = 0
     accepter = None
     units = list(units_expected(day).order_by("code"))
+    if not units:
+        # The demo's 2026–2030 plan is made after its records (its baselines are their 2025 figures): the
+        # units that will take part file their 2026 plans as if it were in force.
+        units = list(Unit.objects.filter(valid_on(day)).exclude(kind=Unit.Kind.PEOPLES_COMMITTEE).order_by("code"))
     if year == 2025:  # the communes formed on 01/07/2025 file a plan for the rest of the year
         units += list(Unit.objects.filter(kind=Unit.Kind.COMMUNE_COMMITTEE, valid_from=REFORM).order_by("code"))
     for unit in units:
