@@ -92,12 +92,13 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(var, ignore_errors=True)
-    print(f"{'page':<20} {'KB':>7} {'requests':>8} {'first paint s':>14} {'DOMContentLoaded s':>19} {'load s':>7}  ≤100 KB")
+    head = ("page", "KB", "requests", "first paint s", "DOMContentLoaded s", "load s")
+    print(f"{head[0]:<20} {head[1]:>7} {head[2]:>8} {head[3]:>14} {head[4]:>19} {head[5]:>7}  ≤100 KB")
     for r in results:
         ok = "yes" if r["bytes"] <= LIMIT else "NO"
         print(
-            f"{r['name']:<20} {r['bytes'] / 1024:7.1f} {r['requests']:8d} {r['fcp'] / 1000:14.2f} {r['dcl'] / 1000:19.2f} "
-            f"{r['load'] / 1000:7.2f}  {ok}"
+            f"{r['name']:<20} {r['bytes'] / 1024:7.1f} {r['requests']:8d} {r['fcp'] / 1000:14.2f} "
+            f"{r['dcl'] / 1000:19.2f} {r['load'] / 1000:7.2f}  {ok}"
         )
     print(json.dumps({"heaviest_kb": round(max(r["bytes"] for r in results) / 1024, 1)}))
 
