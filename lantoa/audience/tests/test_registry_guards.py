@@ -60,3 +60,16 @@ def test_a_commune_import_creates_no_one_in_another_commune(officer_long_khanh_a
 
     tasks.import_commit.enqueue(job.pk)
     assert list(Person.objects.values_list("full_name", flat=True)) == ["Nguyễn Văn A"]
+
+
+def test_a_searched_cccd_is_not_written_in_clear_in_the_audit(client, coordinator):
+    from django.urls import reverse
+
+    from lantoa.core.models import AuditLog
+
+    client.force_login(coordinator)
+    response = client.get(reverse("audience:list"), {"q": "087085001230", "export": "csv"})
+    assert response.status_code == 200
+    row = AuditLog.objects.get(verb="export_personal_data")
+    assert "087085001230" not in row.note and "087085001230" not in row.search_text
+    assert "sha256" in row.note
