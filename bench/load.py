@@ -97,7 +97,7 @@ class Base(HttpUser):
     def page(self, url: str, name: str):
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
+                response.failure(f"status {response.status_code} {response.error or ''}".strip())
             elif "/accounts/login/" in response.url or "/accounts/two" in response.url:
                 response.failure("sent to sign in: the session was lost")
             elif MARKER not in response.text:

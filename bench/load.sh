@@ -54,6 +54,10 @@ export SECRET_KEY="load-run-only-secret-key-not-used-for-anything-0123456789"
 export ALLOWED_HOSTS="127.0.0.1" CSRF_TRUSTED_ORIGINS="http://127.0.0.1"
 web_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PORT=$web_port
+# Keep idle connections longer than a user's pause between pages (gunicorn's default is 2 s): a request
+# sent on a connection the server is closing at that moment fails on the client (status 0). Behind a
+# reverse proxy the proxy's keep-alive plays this part.
+export GUNICORN_CMD_ARGS="--keep-alive 30"
 
 started=$SECONDS
 "$PY" manage.py migrate --noinput -v 0
@@ -88,4 +92,5 @@ people=$("$PY" manage.py shell -c 'from lantoa.audience.models import Person; pr
     "$PY" bench/load_summary.py "$WORK/load_stats.csv" "$WORK/load_failures.csv"
 } | tee "$OUT"
 grep -E "Traceback|ERROR|CRITICAL|\[CRITICAL\]|WORKER TIMEOUT" "$WORK/serve.log" | head -20 | tee -a "$OUT" || true
+grep -v '" 200 \|" 302 ' "$WORK/serve.log" | grep -E '" [0-9]{3} ' | head -20 | tee -a "$OUT" || true
 echo "results written to $OUT"
