@@ -37,9 +37,11 @@ from lantoa.core.models import AuditLog
 from lantoa.core.navigation import SECTIONS
 from lantoa.core.text import search_key
 from lantoa.documents.models import ReportKind, ReportTemplate
+from lantoa.feedback.models import Item as FeedbackItem
 from lantoa.messaging.models import Broadcast, GatewayConfig, Inbound, Message, OptOut, Reminder, Template
 from lantoa.orgs.models import Unit, UnitDuty
 from lantoa.plans.models import Plan
+from lantoa.public.models import Lead
 from lantoa.radio.models import Broadcast as RadioBroadcast
 from lantoa.reports.models import Report, ReportComment, ReportFile
 from lantoa.team.models import TeamMember, TrainingAttendance
@@ -196,6 +198,23 @@ def commune_a_world(officer_a) -> dict:
         date=day, title=f"Giấy khen {MARK}", awarded_by=unit, person=person, reason=f"Vì {MARK}"
     )
 
+    w["feedback"] = FeedbackItem.objects.create(
+        channel="office",
+        kind="complaint",
+        text=f"Khiếu nại {MARK}",
+        received_on=day,
+        person=person,
+        asker_name=f"Trần Thị {MARK}",
+        asker_phone=PHONE,
+        area=area,
+        unit=unit,
+        answer=f"Trả lời {MARK}",
+    )
+
+    w["lead"] = Lead.objects.create(
+        full_name=f"Nguyễn Văn {MARK}", phone=PHONE, commune=area, unit=unit, due_on=day, outcome_note=MARK
+    )
+
     w["estimate"] = BudgetEstimate.objects.create(unit=unit, year=YEAR, amount=Decimal("43219876"), note=MARK)
     w["line"] = SpendingLine.objects.create(
         unit=unit, year=YEAR, spent_on=day, description=f"Chi {MARK}", amount=Decimal("1234567")
@@ -340,8 +359,21 @@ ROUTES = {
     "reports:file_new": lambda w: {"pk": w["report"].pk},
     "reports:download": lambda w: {"pk": w["report_file"].pk},
     "admin:auth_user_password_change": lambda w: {"id": str(w["officer_a"].pk)},
+    "admin:otp_totp_totpdevice_config": lambda w: {"pk": _totp_device_of(w["officer_a"])},
+    "admin:otp_totp_totpdevice_qrcode": lambda w: {"pk": _totp_device_of(w["officer_a"])},
+    "feedback:detail": lambda w: {"pk": w["feedback"].pk},
+    "feedback:action": lambda w: {"pk": w["feedback"].pk, "action": "accept"},
+    "public:content": lambda w: {"pk": w["content"].pk},  # a draft: not on the public site
+    "public:lead_detail": lambda w: {"pk": w["lead"].pk},
     "core:section": lambda w: {"key": next((s.key for s in SECTIONS if s.coming), SECTIONS[0].key)},
 }
+
+
+def _totp_device_of(user) -> int:
+    """An authenticator of A's officer (its QR code is the secret: the admin's pages of it must refuse)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=user, name="A", defaults={"confirmed": True})[0].pk
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -504,6 +536,13 @@ def test_an_outsider_and_an_anonymous_visitor_get_nothing_of_commune_a(world, of
                             changed = sorted(k for k in after if after[k] != before[k])
                             problems.append(f"{where}: changed A's records {changed}")
                             before = after
+    # The detection works: A's own officer sees the marker and the person's number on A's pages.
+    insider = Client()
+    insider.force_login(w["officer_a"])
+    for name, pk in (("activities:detail", w["activity"].pk), ("audience:person", w["person"].pk)):
+        assert MARK in insider.get(reverse(name, args=[pk])).content.decode(), name
+    assert PHONE in insider.get(reverse("messaging:optouts")).content.decode()
+
     assert not unfilled, "routes whose parameters tests/test_outsider.py cannot fill (add them to ROUTES):\n" + (
         "\n".join(unfilled)
     )
