@@ -43,8 +43,10 @@ def coordinator_user(transactional_db, live_server, default_data, make_user):
 
 
 def test_coordinator_signs_in_and_reads_the_plan_targets(page, live_server, coordinator_user, artifacts_dir):
-    # The root sends an anonymous visitor to the sign-in page, in Vietnamese.
+    # The root is the public site for a visitor; its footer leads staff to the sign-in page, in Vietnamese.
     page.goto(live_server.url + "/")
+    with page.expect_navigation():
+        page.locator("footer a[href^='/accounts/login/']").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(LOGIN_PATH)}(\?.*)?$"))
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.locator("main h1")).to_be_visible()
