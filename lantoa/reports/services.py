@@ -360,6 +360,8 @@ def report_accept(*, actor, report: Report) -> Report:
 @transaction.atomic
 def file_request(*, actor, report: Report, fmt: str) -> ReportFile:
     """Queue a document of the report (DOCX, PDF or XLSX); a background task makes it with progress."""
+    if has_role(actor, READ_ONLY):
+        raise ValidationError(_("Your role may only read: it cannot make documents."))
     if fmt not in ReportFile.Format.values:
         raise ValidationError({"format": [_("Choose DOCX, PDF or XLSX.")]})
     # A document that has been "being made" for longer than any could take lost its worker: mark it failed.

@@ -48,3 +48,14 @@ def test_the_units_officer_still_can(client, draft, officer, django_capture_on_c
     with django_capture_on_commit_callbacks() as queued:
         client.post(reverse("reports:file_new", args=[draft.pk]), {"format": "pdf"})
     assert ReportFile.objects.get().requested_by == officer and len(queued) == 1
+
+
+def test_the_service_refuses_the_leader_too(draft, make_user):
+    from django.core.exceptions import ValidationError
+
+    from lantoa.reports.services import file_request
+
+    leader = make_user(Role.LEADER, "hn-ldtbxh")
+    with pytest.raises(ValidationError):
+        file_request(actor=leader, report=draft, fmt="pdf")
+    assert not ReportFile.objects.exists()
