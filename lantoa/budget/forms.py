@@ -14,12 +14,18 @@ def _year_choices(years):
 class FilterForm(forms.Form):
     """Year, unit and the finance check: the filters of every budget list."""
 
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, required=False, empty_label=_("Every plan"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     check_status = forms.ChoiceField(label=_("Finance check"), required=False)
 
-    def __init__(self, *args, years, units, statuses=True, **kwargs):
+    def __init__(self, *args, years, units, statuses=True, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if plans is None or plans.count() < 2:
+            del self.fields["plan"]  # one plan: nothing to pick
+        else:
+            self.fields["plan"].queryset = plans
+            self.fields["plan"].label_from_instance = lambda p: f"{p.number} ({p.start_year}–{p.end_year})"
         self.fields["year"].choices = _year_choices(sorted(years, reverse=True))
         self.fields["unit"].queryset = units
         if statuses:

@@ -34,11 +34,22 @@ def _default_year(years) -> int:
 
 
 def _filters(request, *, statuses=True):
-    """Parse the shared filters; a unit outside the user's scope is simply not offered (and not read)."""
+    """Parse the shared filters; a unit outside the user's scope is simply not offered (and not read). A
+    plan picked narrows the years to its period."""
+    from lantoa.plans.selectors import plans_with_indicators
+
+    plans = plans_with_indicators(user=request.user)
     years = _years()
+    picked = request.GET.get("plan", "")
+    if picked.isdigit() and (plan := plans.filter(pk=int(picked)).first()) is not None:
+        years = list(plan.years)
     data = request.GET.copy()
+    if data.get("year", "").isdigit() and int(data["year"]) not in years:
+        data.pop("year")  # a year of another plan: open the picked plan on its own year
     data.setdefault("year", str(_default_year(years)))
-    form = FilterForm(data, years=years, units=selectors.readable_units(user=request.user), statuses=statuses)
+    form = FilterForm(
+        data, years=years, units=selectors.readable_units(user=request.user), statuses=statuses, plans=plans
+    )
     if not form.is_valid():
         # Keep what was valid (the year asked for), drop only the filters that were not.
         kept = {k: v for k, v in data.items() if k not in form.errors}
@@ -48,6 +59,7 @@ def _filters(request, *, statuses=True):
             years=years,
             units=selectors.readable_units(user=request.user),
             statuses=statuses,
+            plans=plans,
         )
         form.is_valid()
     cleaned = form.cleaned_data

@@ -170,3 +170,28 @@ def test_activity_page_links_to_the_budget(client, coordinator, outsider, budget
     body = login(client, coordinator).get(reverse("activities:detail", args=[a.pk])).content.decode()
     assert unit_url() in body
     assert client.get(unit_url()).status_code == 200
+
+
+def test_a_plan_picked_narrows_the_years_to_its_period(client, coordinator, budget_2025):
+    from lantoa.plans.models import Plan
+    from lantoa.plans.services import plan_copy
+
+    old = Plan.objects.get(is_default=True)
+    new = plan_copy(
+        actor=None,
+        plan=old,
+        number="7/KH",
+        title="KH 2026",
+        start_year=2026,
+        end_year=2030,
+        issuer=None,
+        issuer_name="UBND tỉnh",
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("budget:list"), {"plan": new.pk, "year": 2025})
+    years = [int(v) for v, _label in page.context["form"].fields["year"].choices]
+    assert sorted(years) == [2026, 2027, 2028, 2029, 2030] and page.context["year"] in years
+    old_page = client.get(reverse("budget:list"), {"plan": old.pk, "year": 2025})
+    assert old_page.context["year"] == 2025 and 2026 not in [
+        int(v) for v, _label in old_page.context["form"].fields["year"].choices
+    ]
