@@ -121,3 +121,27 @@ def officer_long_khanh_a(default_data, make_user, in_2023):
 @pytest.fixture
 def officer_thuong_lac(default_data, make_user, in_2023):
     return make_user(Role.COMMUNE_OFFICER, "hn-ubnd-thuong-lac")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_step(monkeypatch):
+    """`client.force_login(user)` skips the password; it skips the second step (TOTP) too, as if the user
+    had typed a right code: the account gets an enrolled authenticator and the session is verified.
+    The tests of the second step sign in with `client.post` to the sign-in page, which skips nothing."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from lantoa.accounts import two_factor
+
+        original(self, user, backend)
+        if two_factor.required(user):
+            device = two_factor.confirmed_device(user) or user.totpdevice_set.create(name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

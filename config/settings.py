@@ -1,10 +1,12 @@
 """Lan Tỏa settings: one file, every value from the environment with a safe development default."""
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, secret_key
@@ -18,7 +20,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lantoa.accounts.apps.LanToaAdminConfig",  # django.contrib.admin behind the one sign-in and its second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -27,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "lantoa.core",
     "lantoa.accounts",
     "lantoa.geo",
@@ -50,16 +54,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lantoa.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lantoa.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lantoa.core.middleware.NFCInputMiddleware",
+    "lantoa.accounts.middleware.TwoFactorRequiredMiddleware",
     "lantoa.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -119,10 +127,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed-login throttling: after N failures for one account (or one address) within the window,
-# further attempts are refused until the window has passed.
+# Failed-login throttling, one for /accounts/login/ and /admin/login/ (which sends there): after N failures
+# for one account from one client within the window, that client's attempts on that account are refused
+# until the window has passed; after LOGIN_MAX_FAILURES_ACCOUNT failures for the account from any clients,
+# every attempt on it is. An address alone never locks anyone out (one proxy may front a whole office).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_MAX_FAILURES_ACCOUNT = env_int("LOGIN_MAX_FAILURES_ACCOUNT", 4 * LOGIN_MAX_FAILURES, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15, minimum=1)
+# The client is REMOTE_ADDR, unless that is one of TRUSTED_PROXIES (addresses or networks, comma-separated):
+# then the address its CLIENT_IP_HEADER names (the right-most one not itself a trusted proxy).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from None
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Forwarded-For")
+# Two-factor sign-in (TOTP, django-otp): these roles, and every account that may open /admin/, give a code
+# from an authenticator app after their password; the first time they enrol one.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["admin", "coordinator"])
+OTP_TOTP_ISSUER = "Lan Tỏa"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -180,6 +205,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# A session ends after SESSION_IDLE_MINUTES without a request. Its cookie ends with the browser, unless
+# "Remember me on this computer" was ticked at sign-in: then it outlives the browser, for the same idle time.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60, minimum=5)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Behind HTTPS (SECURE_COOKIES=1): HSTS, so that browsers never use plain HTTP for this host again.
+if SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = False
+# A proxy terminating TLS says so in this header ("X-Forwarded-Proto"); only when it always sets it.
+if env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + env_str("SECURE_PROXY_SSL_HEADER").upper().replace("-", "_"), "https")
+# Content-Security-Policy: scripts, styles, fonts and connections from this origin only; no inline script
+# or style, no other origin (the vendored htmx, Chart.js and Pico are served from static/). Images may be
+# data: URIs (Pico's icons).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {

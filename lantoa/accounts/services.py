@@ -20,14 +20,12 @@ def _window_start():
 
 
 def login_is_locked(*, username: str, ip: str | None) -> bool:
-    """Locked when the account, or the address, has had too many failures within the window."""
-    since = _window_start()
-    recent = FailedLogin.objects.filter(at__gte=since)
-    by_user = recent.filter(username=(username or "").lower()).count()
-    by_ip = recent.filter(ip=ip).count() if ip else 0
-    limit = settings.LOGIN_MAX_FAILURES
-    # An address may try a few accounts (a shared office PC), but not endlessly.
-    return by_user >= limit or by_ip >= limit * 4
+    """Locked when this client has failed too often on this account, or the account has from any clients,
+    within the window. The client's address alone never locks: behind one proxy (an office, a province's
+    network) many people share an address, and one person's mistakes must not lock out the others."""
+    recent = FailedLogin.objects.filter(at__gte=_window_start(), username=(username or "").lower())
+    by_client = recent.filter(ip=ip) if ip else recent.filter(ip__isnull=True)
+    return by_client.count() >= settings.LOGIN_MAX_FAILURES or recent.count() >= settings.LOGIN_MAX_FAILURES_ACCOUNT
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:

@@ -15,6 +15,7 @@ from lantoa.audience.imports import urls as import_urls
 from lantoa.audience.models import ImportJob, Person
 from lantoa.audience.tests.test_import_engine import good_rows, office_xlsx
 from lantoa.orgs.models import Unit
+from tests.e2e.conftest import pass_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,7 @@ def test_import_a_sheet_with_errors_fix_it_and_import(page, live_server, coordin
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+    pass_second_step(page, coordinator_user)
     unit = Unit.objects.get(code="dt-bhxh-kv")  # an office in force today
 
     rows = good_rows(3)

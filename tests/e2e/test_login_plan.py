@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conftest import coordinating_unit
 from lantoa.accounts.roles import Role
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, pass_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,10 @@ def test_coordinator_signs_in_and_reads_the_plan_targets(page, live_server, coor
     page.fill("#id_username", coordinator_user.username)
     page.fill("#id_password", PASSWORD)
     submit(page)
+    # The coordinator's second step: the first time, enrol an authenticator app (QR code or key), then its code.
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/\?next="))
+    expect(page.locator("figure.qr svg")).to_be_visible()
+    pass_second_step(page, coordinator_user)
     expect(page).to_have_url(path_re(DASHBOARD_PATH))
     expect(page.locator("table.dash")).to_be_visible()
 
@@ -143,6 +147,7 @@ def test_one_time_password_goes_to_the_password_page_first(
     user = make_user(Role.COORDINATOR, coordinating_unit().code, password=PASSWORD, must_change_password=True)
 
     sign_in(page, live_server, user.username, PASSWORD)
+    pass_second_step(page, user)  # the second step comes first: nothing, not even this page, before it
     expect(page).to_have_url(path_re(PASSWORD_PATH))
     expect(page.locator("main [role=alert]")).to_be_visible()
     expect(page.locator("#id_old_password")).to_be_visible()

@@ -11,7 +11,7 @@ from lantoa.activities.models import Activity
 from lantoa.core import clock
 from lantoa.plans.models import Plan
 from tests.e2e import test_activity_phone as base
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, pass_second_step
 from tests.e2e.test_activity_phone import DASHBOARD_PATH, LOGIN_PATH, PASSWORD, WORKERS, label, open_menu_item, path_re
 
 pytestmark = pytest.mark.browser
@@ -33,6 +33,7 @@ def test_coordinator_starts_the_next_plan_and_logs_todays_work_on_a_phone(
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").tap()
+    pass_second_step(page, coordinator_user)
 
     # The ended plan's page offers the next one.
     page.goto(live_server.url + f"/plans/{old.pk}/")

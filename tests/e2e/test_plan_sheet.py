@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from lantoa.plans.models import Plan, Target
 from tests.e2e import test_activity_phone as base
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, pass_second_step
 from tests.e2e.test_activity_phone import LOGIN_PATH, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,6 +23,7 @@ def test_plan_spreadsheet_round_trip_in_the_browser(page, live_server, coordinat
     page.locator("#id_password").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+    pass_second_step(page, coordinator_user)
     page.goto(live_server.url + f"/plans/{plan.pk}/")
     with page.expect_download() as download:
         page.locator("main").get_by_role("button", name="Bảng chỉ tiêu (Excel)", exact=True).click()

@@ -17,7 +17,7 @@ from lantoa.accounts.roles import Role
 from lantoa.activities.kinds import Channel, Kind
 from lantoa.reports.models import Report, ReportComment, ReportFile
 from lantoa.reports.tests.conftest import activity
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, pass_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ def sign_in(page, live_server, user) -> None:
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     submit(page, "main form button[type=submit]")
+    pass_second_step(page, user)
     expect(page).not_to_have_url(re.compile(re.escape(LOGIN_PATH)))
 
 

@@ -16,8 +16,10 @@ def test_login_page_is_vietnamese(client):
     assert "Đăng nhập" in html and "Mật khẩu" in html
 
 
-def test_login_and_logout(client, coordinator):
-    response = client.post(reverse("accounts:login"), {"username": coordinator.username, "password": "Mat-khau-2026!"})
+def test_login_and_logout(client, default_data, make_user):
+    # A role without the second step (the coordinator's sign-in is in test_security.py).
+    officer = make_user("unit_officer", "hn-hoinongdan")
+    response = client.post(reverse("accounts:login"), {"username": officer.username, "password": "Mat-khau-2026!"})
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
     assert client.get(reverse("plans:dashboard")).status_code == 200
     client.post(reverse("accounts:logout"))
