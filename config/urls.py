@@ -19,7 +19,6 @@ urlpatterns = [
     path("people/", include("lantoa.audience.urls")),
     path("messages/", include("lantoa.messaging.urls")),
     path("feedback/", include("lantoa.feedback.urls")),
-    path("feedback/", include("lantoa.feedback.urls")),
     path("content/", include("lantoa.content.urls")),
     path("team/", include("lantoa.team.urls")),
     path("coordination/", include("lantoa.coordination.urls")),
