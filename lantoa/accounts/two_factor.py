@@ -65,7 +65,7 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
     """Check a code against the device (its own throttling and replay rules apply); on success the session
     is verified."""
     token = clean_token(token)
-    if not token.isdigit() or not device.verify_token(token):
+    if not token.isdecimal() or not device.verify_token(token):
         return False
     request.session.cycle_key()  # the session gained a right: a new key, as at the password step
     otp_login(request, device)

@@ -232,7 +232,7 @@ def evidence_file(request, pk, evidence_pk):
 @login_required
 def campaign_list(request):
     year = request.GET.get("year", "")
-    campaigns = selectors.campaign_list(user=request.user, year=int(year) if year.isdigit() else None)
+    campaigns = selectors.campaign_list(user=request.user, year=int(year) if year.isdecimal() else None)
     return render(
         request,
         "activities/campaign_list.html",
@@ -301,9 +301,9 @@ def campaign_edit(request, pk=None):
 def activity_calendar(request):
     today = clock.today()
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else today.year
     organiser = None
-    if request.GET.get("unit", "").isdigit():
+    if request.GET.get("unit", "").isdecimal():
         organiser = readable_units(request.user, on=clock.today()).filter(pk=int(request.GET["unit"])).first()
     rows = selectors.calendar(user=request.user, year=year, organiser=organiser)
     return render(

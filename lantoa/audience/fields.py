@@ -55,7 +55,7 @@ def clean_cccd(value) -> str:
     digits = _digits(value)
     if not digits:
         return ""
-    if not digits.isdigit():
+    if not digits.isdecimal():
         raise FieldError(_("must have 12 digits"))
     if len(digits) == 11:
         digits = "0" + digits
@@ -69,7 +69,7 @@ def clean_bhxh(value) -> str:
     digits = _digits(value)
     if not digits:
         return ""
-    if not digits.isdigit() or not 8 <= len(digits) <= 10:
+    if not digits.isdecimal() or not 8 <= len(digits) <= 10:
         raise FieldError(_("must have 10 digits"))
     return digits.zfill(10)
 
@@ -204,6 +204,9 @@ def clean_money(value) -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation:
         raise FieldError(_("“%(value)s” is not an amount") % {"value": nfc(value)}) from None
+    if not amount.is_finite() or "e" in text.lower() or abs(amount) >= Decimal(10) ** 15:
+        # "1e308", "Infinity": not how an office writes đồng, and beyond any column that stores it.
+        raise FieldError(_("“%(value)s” is not an amount") % {"value": nfc(value)})
     if amount < 0:
         raise FieldError(_("must not be negative"))
     return amount.quantize(Decimal(1))
@@ -213,7 +216,7 @@ def clean_count(value) -> int | None:
     text = _digits(value)
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isdecimal():
         raise FieldError(_("“%(value)s” is not a whole number") % {"value": nfc(value)})
     return int(text)
 

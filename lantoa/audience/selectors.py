@@ -135,7 +135,7 @@ def apply_filter(qs: QuerySet, f: PersonFilter, *, today: dt.date | None = None,
     today = today or clock.today()
     if f.q:
         key = search_key(f.q)
-        digits = "".join(ch for ch in f.q if ch.isdigit())
+        digits = "".join(ch for ch in f.q if ch.isdecimal())
         cond = Q(name_key__contains=key)
         if identifiers and len(digits) >= 6:
             cond |= Q(cccd=digits) | Q(bhxh_number=digits) | Q(phone__endswith=digits.lstrip("0"))

@@ -140,7 +140,7 @@ def _people(request) -> list[Person]:
     source = request.POST if request.method == "POST" else request.GET
     ids = []
     for value in source.getlist("p"):
-        if value.isdigit() and int(value) not in ids:
+        if value.isdecimal() and int(value) not in ids:
             ids.append(int(value))
     if not 2 <= len(ids) <= MAX_COMPARED:
         raise Http404
@@ -161,14 +161,14 @@ def duplicate_compare(request):
             raise Http404
         by_id = {p.pk: p for p in people}
         kept_id = request.POST.get("kept", "")
-        kept = by_id.get(int(kept_id)) if kept_id.isdigit() else None
+        kept = by_id.get(int(kept_id)) if kept_id.isdecimal() else None
         if kept is None:
             messages.error(request, _("Choose the record to keep."))
         else:
             selection = {}
             for name in merge.MERGEABLE_FIELDS:
                 value = request.POST.get(f"f_{name}", "")
-                if value.isdigit() and int(value) in by_id:
+                if value.isdecimal() and int(value) in by_id:
                     selection[name] = int(value)
             try:
                 merge.people_merge(

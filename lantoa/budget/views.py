@@ -41,10 +41,10 @@ def _filters(request, *, statuses=True):
     plans = plans_with_indicators(user=request.user)
     years = _years()
     picked = request.GET.get("plan", "")
-    if picked.isdigit() and (plan := plans.filter(pk=int(picked)).first()) is not None:
+    if picked.isdecimal() and (plan := plans.filter(pk=int(picked)).first()) is not None:
         years = list(plan.years)
     data = request.GET.copy()
-    if data.get("year", "").isdigit() and int(data["year"]) not in years:
+    if data.get("year", "").isdecimal() and int(data["year"]) not in years:
         data.pop("year")  # a year of another plan: open the picked plan on its own year
     data.setdefault("year", str(_default_year(years)))
     form = FilterForm(
@@ -318,7 +318,7 @@ def _writer_or_404(user):
 
 def _int_param(request, name):
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _form_page(request, form, title, back):
@@ -378,7 +378,7 @@ def line_edit(request, pk=None):
     # The activity list: the unit's activities of the year when known (a district office has hundreds).
     unit = units.filter(pk=unit_id).first() if unit_id else None
     activities = selectors.writable_activities(user=request.user, unit=unit, year=year if unit else None)
-    if request.method == "POST" and request.POST.get("activity", "").isdigit():
+    if request.method == "POST" and request.POST.get("activity", "").isdecimal():
         # The chosen activity must be among those the user keeps; the service checks the unit and year.
         activities = selectors.writable_activities(user=request.user)
     form = LineForm(

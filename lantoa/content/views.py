@@ -67,7 +67,7 @@ def content_list(request):
             "q": data.get("q") or "",
         }
     activity = None
-    if request.GET.get("activity", "").isdigit():
+    if request.GET.get("activity", "").isdecimal():
         activity = selectors.activity_for_filter(user=request.user, pk=int(request.GET["activity"]))
         filters["activity"] = activity
     qs = selectors.content_list(user=request.user, **filters)

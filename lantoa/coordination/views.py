@@ -197,7 +197,7 @@ def email_send(request):
 
 def _year_param(request) -> int:
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else clock.today().year
+    return int(text) if text.isdecimal() and 2000 <= int(text) <= 2100 else clock.today().year
 
 
 @login_required
@@ -583,7 +583,7 @@ def _award_form_page(request, award, title):
     initial = None
     if award.pk is None:
         initial = {"date": clock.today()}
-        if request.GET.get("person", "").isdigit():
+        if request.GET.get("person", "").isdecimal():
             person = selectors.person_scope_get(user=request.user, pk=int(request.GET["person"]))
             initial["person"] = person.pk
     form = AwardForm(request.POST or None, instance=award, user=request.user, person=person, initial=initial)

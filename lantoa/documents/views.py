@@ -197,7 +197,7 @@ def template_upload(request):
     initial = {}
     own = user_unit(request.user)
     wanted = request.GET.get("unit", "")
-    if wanted.isdigit() and units.filter(pk=int(wanted)).exists():
+    if wanted.isdecimal() and units.filter(pk=int(wanted)).exists():
         initial["unit"] = int(wanted)
     elif own and units.filter(pk=own.pk).exists():
         initial["unit"] = own.pk

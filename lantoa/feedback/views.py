@@ -109,9 +109,9 @@ def item_list(request):
             "start": d["start"],
             "end": d["end"],
         }
-    if request.GET.get("unit", "").isdigit():
+    if request.GET.get("unit", "").isdecimal():
         filters["unit_id"] = int(request.GET["unit"])
-    if request.GET.get("area", "").isdigit():
+    if request.GET.get("area", "").isdecimal():
         filters["area_id"] = int(request.GET["area"])
     qs = selectors.item_list(user=request.user, **filters)
     fmt = request.GET.get("export")

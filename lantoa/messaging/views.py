@@ -67,7 +67,7 @@ def broadcast_list(request):
     if status in Broadcast.Status.values:
         qs = qs.filter(status=status)
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    if unit.isdecimal():
         qs = qs.filter(unit_id=int(unit))
     q = request.GET.get("q", "").strip()
     if q:
@@ -127,7 +127,7 @@ def broadcast_edit(request, pk=None):
     initial = {}
     if not broadcast.pk:
         initial["unit"] = user_unit(request.user)
-        if request.GET.get("segment", "").isdigit():
+        if request.GET.get("segment", "").isdecimal():
             initial["segment"] = int(request.GET["segment"])
     form = BroadcastForm(
         request.POST or None,
@@ -383,7 +383,7 @@ def optout_list(request):
     form = OptOutFilterForm(request.GET or None)
     qs = selectors.optout_list(user=request.user)
     if form.is_valid():
-        digits = "".join(ch for ch in form.cleaned_data["q"] if ch.isdigit())
+        digits = "".join(ch for ch in form.cleaned_data["q"] if ch.isdecimal())
         if digits and selectors.sees_every_number(request.user):
             qs = qs.filter(phone__contains=digits.lstrip("0"))
         elif digits:

@@ -51,7 +51,7 @@ def default_plan(*, user) -> Plan | None:
 def chosen_plan(*, user, value: str) -> Plan | None:
     """The plan a page shows: the one picked (?plan=, through the access gate), else `default_plan`."""
     if value:
-        if not str(value).isdigit():
+        if not str(value).isdecimal():
             raise Http404
         return plan_get(user=user, pk=int(value))
     return default_plan(user=user)

@@ -274,7 +274,7 @@ def plan_sheet_import(*, actor, plan: Plan, data: bytes, filename: str, dry_run:
         year_text = cell(row, "year")
         if not year_text:
             continue  # names an indicator only
-        if not year_text.isdigit():
+        if not year_text.isdecimal():
             err(number, "year", _("“%(text)s” is not a year.") % {"text": year_text})
             continue
         year = int(year_text)

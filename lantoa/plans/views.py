@@ -262,7 +262,7 @@ def plan_copy(request, pk):
         raise Http404
     plan = selectors.plan_get(user=request.user, pk=pk)
     start = plan.end_year + 1
-    if request.method == "POST" and str(request.POST.get("start_year", "")).isdigit():
+    if request.method == "POST" and str(request.POST.get("start_year", "")).isdecimal():
         start = min(max(int(request.POST["start_year"]), 2000), 2100)
     proposed, choices = _next_plan_choices(request.user, plan, start)
     own = user_unit(request.user)
@@ -330,7 +330,7 @@ def indicator_detail(request, plan_pk, pk):
     year = request.GET.get("year", "")
     year = (
         int(year)
-        if year.isdigit() and int(year) in plan.years
+        if year.isdecimal() and int(year) in plan.years
         else min(max(clock.today().year, plan.start_year), plan.end_year)
     )
     communes = selectors.commune_cells(user=request.user, indicator=indicator, year=year, target=plan_wide.get(year))
@@ -431,7 +431,7 @@ def indicator_retire(request, plan_pk, pk):
         value = request.POST.get("retired_from", "")
         try:
             services.indicator_retire(
-                actor=request.user, indicator=indicator, from_year=int(value) if value.isdigit() else None
+                actor=request.user, indicator=indicator, from_year=int(value) if value.isdecimal() else None
             )
         except ValidationError as exc:
             for message in exc.message_dict.get("retired_from", exc.messages):
@@ -454,7 +454,7 @@ def indicator_records(request, plan_pk, pk, year):
     if year not in plan.years:
         raise Http404
     area = None
-    if request.GET.get("area", "").isdigit():
+    if request.GET.get("area", "").isdecimal():
         area = area_get(user=request.user, pk=int(request.GET["area"]))
     result = compute(indicator, year, user=request.user, area=area)
     records = result.records if result.records is not None else []

@@ -80,7 +80,7 @@ def lead_list(*, user, commune=None, outcome: str = "", overdue: bool = False, q
         qs = qs.filter(outcome=Lead.Outcome.NEW, due_on__lt=clock.today())
     if q:
         key = search_key(q)
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = "".join(ch for ch in q if ch.isdecimal())
         condition = Q(full_name__icontains=q.strip())
         if digits:
             condition |= Q(phone__contains=digits.lstrip("0"))

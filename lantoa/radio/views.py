@@ -204,7 +204,7 @@ def week_grid(request):
     data = request.GET.copy()
     data.setdefault("year", str(this_year))
     year_text = data.get("year", "")
-    if year_text.isdigit() and 2000 <= int(year_text) <= 2100:
+    if year_text.isdecimal() and 2000 <= int(year_text) <= 2100:
         years = sorted({*years, int(year_text)}, reverse=True)
     if not data.get("commune"):
         own = selectors.default_commune(user=request.user)
@@ -215,7 +215,7 @@ def week_grid(request):
     form = WeekGridForm(data, communes=communes, years=years)
     grid = None
     if data.get("commune"):
-        if not str(data["commune"]).isdigit():
+        if not str(data["commune"]).isdecimal():
             raise Http404
         commune = selectors.commune_get(user=request.user, pk=int(data["commune"]))  # 404 outside the scope
         if form.is_valid():

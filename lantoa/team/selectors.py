@@ -75,7 +75,7 @@ def search_q(user, q: str, prefix: str = "") -> Q:
     phone (at least 9 digits) is needed: shorter digits would uncover a number a guess at a time."""
     key = search_key(q)
     cond = Q(**{f"{prefix}name_key__contains": key}) if key else Q(pk__in=[])
-    digits = "".join(ch for ch in q if ch.isdigit())
+    digits = "".join(ch for ch in q if ch.isdecimal())
     if len(digits) >= 9:
         national = digits.removeprefix("84") if len(digits) == 11 and digits.startswith("84") else digits
         ident = Q(**{f"{prefix}cccd": digits}) | Q(**{f"{prefix}phone__endswith": national.lstrip("0")[-9:]})

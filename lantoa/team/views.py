@@ -163,7 +163,7 @@ def member_new(request):
     """Pick the person (search the registry), then the role."""
     _writer_or_404(request.user)
     person = None
-    if (request.GET.get("person") or request.POST.get("person") or "").isdigit():
+    if (request.GET.get("person") or request.POST.get("person") or "").isdecimal():
         person = person_get(user=request.user, pk=int(request.GET.get("person") or request.POST["person"]))
     if person is None:
         q = request.GET.get("q", "").strip()
@@ -323,7 +323,7 @@ def trainees(request, activity_pk):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if str(v).isdecimal()]
 
 
 @login_required

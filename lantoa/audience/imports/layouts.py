@@ -533,7 +533,7 @@ def people_build(ctx: PeopleContext, values: dict) -> tuple[dict | None, list]:
             key = search_key(part)
             if not key:
                 continue
-            key = re.sub(r"^nhom ", "", key) if key.startswith("nhom ") and key[5:].isdigit() else key
+            key = re.sub(r"^nhom ", "", key) if key.startswith("nhom ") and key[5:].isdecimal() else key
             if key in ctx.computed_groups:
                 errors.append(
                     ("groups", _("group “%(name)s” is computed from the due date, not typed") % {"name": part.strip()})

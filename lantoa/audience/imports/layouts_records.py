@@ -1312,7 +1312,7 @@ def _sample_cell(kind: str, col: int, value: str):
     if value and re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
         d, m, y = (int(p) for p in value.split("/"))
         return dt.date(y, m, d)
-    if value.isdigit() and header not in ("Mã số thuế", "Số sổ hộ khẩu / Mã hộ"):
+    if value.isdecimal() and header not in ("Mã số thuế", "Số sổ hộ khẩu / Mã hộ"):
         return int(value)
     return value
 

@@ -259,7 +259,7 @@ def import_map(request, pk):
     columns = {}
     for f in layout.fields:
         value = request.POST.get(f"col_{f.key}", "")
-        if value.isdigit() and int(value) < len(headers):
+        if value.isdecimal() and int(value) < len(headers):
             columns[f.key] = int(value)
     errors = engine.mapping_save(job, columns, request.POST.get("conversion", ""))
     if errors:

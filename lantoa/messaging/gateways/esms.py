@@ -72,7 +72,7 @@ ERRORS: dict[str, tuple[bool, str]] = {
 def national_phone(phone: str) -> str:
     """E.164 "+84912345678" -> "0912345678", the form eSMS's samples use."""
     digits = phone.removeprefix("+")
-    if not phone.startswith("+84") or not digits.isdigit() or len(digits) != 11:
+    if not phone.startswith("+84") or not digits.isdecimal() or len(digits) != 11:
         raise PermanentError(f"eSMS: not a Vietnamese mobile number: {phone!r}", code="phone")
     return "0" + digits[2:]
 
@@ -153,7 +153,7 @@ class EsmsGateway(Gateway):
             return []
         prefix = str(self.options.get("request_prefix", ""))
         rest = request_id.removeprefix(prefix) if request_id.startswith(prefix) else ""
-        message_id = int(rest) if rest.isdigit() else None
+        message_id = int(rest) if rest.isdecimal() else None
 
         status_code = str(params.get("SendStatus") or "").strip()
         reason = ""

@@ -94,7 +94,7 @@ class KannelGateway(Gateway):
         number_format = self.options.get("number_format", "national")
         if number_format not in NUMBER_FORMATS:
             raise PermanentError(f"Kannel number_format must be one of {NUMBER_FORMATS}", code="config")
-        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = "".join(ch for ch in phone if ch.isdecimal())
         if phone.strip().startswith("+"):
             if number_format == "national" and digits.startswith("84"):
                 return "0" + digits[2:]

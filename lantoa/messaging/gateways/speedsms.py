@@ -67,7 +67,7 @@ ERRORS: dict[str, tuple[bool, str]] = {
 def international_phone(phone: str) -> str:
     """E.164 "+84912345678" -> "84912345678", the form of SpeedSMS's samples."""
     digits = phone.removeprefix("+")
-    if not phone.startswith("+84") or not digits.isdigit() or len(digits) != 11:
+    if not phone.startswith("+84") or not digits.isdecimal() or len(digits) != 11:
         raise PermanentError(f"SpeedSMS: not a Vietnamese mobile number: {phone!r}", code="phone")
     return digits
 

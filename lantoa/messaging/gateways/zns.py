@@ -81,7 +81,7 @@ ERRORS: dict[int, tuple[bool, str]] = {
 def international_phone(phone: str) -> str:
     """E.164 "+84912345678" -> "84912345678", the form ZNS documents."""
     digits = phone.removeprefix("+")
-    if not phone.startswith("+84") or not digits.isdigit() or len(digits) != 11:
+    if not phone.startswith("+84") or not digits.isdecimal() or len(digits) != 11:
         raise PermanentError(f"ZNS: not a Vietnamese mobile number: {phone!r}", code="phone")
     return digits
 
@@ -153,7 +153,7 @@ class ZnsGateway(Gateway):
         tracking = str(inner.get("tracking_id") or params.get("tracking_id") or "")
         prefix = str(self.options.get("tracking_prefix", ""))
         rest = tracking.removeprefix(prefix) if tracking.startswith(prefix) else ""
-        message_id = int(rest) if rest.isdigit() else None
+        message_id = int(rest) if rest.isdecimal() else None
         if not msg_id and message_id is None:
             return []
         return [DeliveryReport(status=DeliveryStatus.DELIVERED, message_id=message_id, provider_id=msg_id)]

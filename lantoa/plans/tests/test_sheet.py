@@ -168,3 +168,24 @@ def test_sheet_pages(client, coordinator, officer_long_khanh_a):
         reverse("plans:sheet_import", args=[plan.pk]), {"file": SimpleUploadedFile("kh.xlsx", b"not a sheet")}
     )
     assert "không có gì được lưu" in bad.content.decode().lower()
+
+
+def test_a_superscript_digit_is_a_row_error_not_a_crash(default_data, coordinator):
+    from lantoa.audience.fields import FieldError, clean_count
+
+    with pytest.raises(FieldError):
+        clean_count("2¹")  # str.isdigit() says yes, int() says no: found by the fuzz tests
+    wb = _book(_plan())
+    wb["Chi tieu"].append(["T1", "", "", "", "", "202²", "", "", "90"])
+    with pytest.raises(PlanSheetError) as caught:
+        plan_sheet_import(actor=coordinator, plan=_plan(), data=_save(wb), filename="ke-hoach.xlsx")
+    assert "“202²” không phải là năm." in caught.value.row_errors[0]
+
+
+def test_an_amount_in_exponent_form_is_a_field_error(default_data):
+    from lantoa.audience.fields import FieldError, clean_money
+
+    for text in ("1e308", "Infinity", "NaN", "9" * 20):
+        with pytest.raises(FieldError):
+            clean_money(text)
+    assert clean_money("1.500.000") == 1500000
