@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.forms import vn_date_formfield
@@ -22,7 +23,7 @@ class PlanCopyForm(forms.Form):
         label=_("Issuing unit"), queryset=Unit.objects.none(), required=False, empty_label=_("— Choose —")
     )
     issuer_name = forms.CharField(
-        label=_("issuer (if not a unit here)"),
+        label=capfirst(_("issuer (if not a unit here)")),
         max_length=200,
         required=False,
         help_text=_("For a higher-level plan, e.g. the provincial People's Committee"),
