@@ -14,6 +14,19 @@ from lantoa.core.models import valid_on
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area, AreaSuccession
 
+# Level words offices write before a name, accent-free ("Xã Long Khánh A", "TT Thường Thới Tiền").
+LEVEL_WORDS = ("thi tran ", "thi xa ", "thanh pho ", "phuong ", "huyen ", "tinh ", "xa ", "tt ", "p ")
+
+
+def name_key_without_level(name: str) -> str:
+    """The accent-free key of an area's name without its level word: "Xã Long Khánh A" and "Long Khánh A"
+    name the same commune in an office's sheet."""
+    key = search_key(name)
+    for word in LEVEL_WORDS:
+        if key.startswith(word):
+            return key[len(word) :]
+    return key
+
 
 def area_list(
     *, level: int | None = None, on: dt.date | None = None, q: str = "", parent: Area | None = None

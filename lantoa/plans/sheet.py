@@ -23,7 +23,7 @@ from lantoa.core.services import audit_log
 from lantoa.core.sheets import SheetError, data_rows, find_header, read_table
 from lantoa.core.text import format_number, nfc, search_key
 from lantoa.geo.models import Area
-from lantoa.geo.selectors import descendant_ids, plan_lens_ids
+from lantoa.geo.selectors import descendant_ids, name_key_without_level, plan_lens_ids
 from lantoa.orgs.models import Unit
 from lantoa.plans.kpi import registry
 from lantoa.plans.models import Indicator, Plan, Target
@@ -145,18 +145,6 @@ class PlanSheetError(ValidationError):
         self.row_errors = errors
 
 
-LEVEL_WORDS = ("thi tran ", "thi xa ", "thanh pho ", "phuong ", "huyen ", "tinh ", "xa ", "tt ")
-
-
-def _without_level(name: str) -> str:
-    """ "Xã Long Khánh A" and "Long Khánh A" name the same commune in an office's sheet."""
-    key = search_key(name)
-    for word in LEVEL_WORDS:
-        if key.startswith(word):
-            return key[len(word) :]
-    return key
-
-
 def _choice(text: str, choices) -> str | None:
     key = search_key(text)
     for value, label in choices:
@@ -205,7 +193,7 @@ def plan_sheet_import(*, actor, plan: Plan, data: bytes, filename: str, dry_run:
     headers = {f: h for f, h, _o in cols}
     areas: dict[str, list] = {}
     for area in plan_areas(plan):
-        for key in {search_key(area.name), _without_level(area.name)}:
+        for key in {search_key(area.name), name_key_without_level(area.name)}:
             areas.setdefault(key, []).append(area)
     units = {}
     for unit in Unit.objects.all():
@@ -289,7 +277,7 @@ def plan_sheet_import(*, actor, plan: Plan, data: bytes, filename: str, dry_run:
         area = unit = None
         area_text, unit_text = cell(row, "area"), cell(row, "unit")
         if area_text and search_key(area_text) != search_key(WHOLE_PLAN):
-            found = areas.get(search_key(area_text)) or areas.get(_without_level(area_text), [])
+            found = areas.get(search_key(area_text)) or areas.get(name_key_without_level(area_text), [])
             if len(found) != 1:
                 err(
                     number,

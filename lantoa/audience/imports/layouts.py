@@ -38,7 +38,7 @@ from lantoa.core import clock
 from lantoa.core.models import AuditLog, valid_on
 from lantoa.core.text import search_key
 from lantoa.geo.models import Area
-from lantoa.geo.selectors import commune_rollup_map
+from lantoa.geo.selectors import commune_rollup_map, name_key_without_level
 from lantoa.orgs.access import scope_for
 from lantoa.orgs.models import Unit
 from lantoa.taxonomy.models import TargetGroup
@@ -152,7 +152,6 @@ clean_paid_until = _memo(clean_paid_until)
 
 # ----- areas, groups, units ------------------------------------------------------------------------------
 
-_COMMUNE_PREFIXES = ("xa ", "phuong ", "thi tran ", "tt ", "p ")
 _HAMLET_PREFIXES = ("ap ", "khom ", "to dan pho ", "thon ", "ban ", "khu pho ", "to ", "khu ")
 
 
@@ -172,7 +171,7 @@ class AreaIndex:
         self.scope = scope
         self.communes: dict[str, list[Area]] = {}
         for area in Area.objects.filter(level=Area.Level.COMMUNE):
-            for key in {area.search_key, _strip_prefix(area.search_key, _COMMUNE_PREFIXES)}:
+            for key in {area.search_key, name_key_without_level(area.search_key)}:
                 self.communes.setdefault(key, []).append(area)
         self._hamlets: dict[int, dict[str, int]] = {}
         self._cache: dict[str, Area | str] = {}
@@ -188,7 +187,7 @@ class AreaIndex:
         return hit
 
     def _resolve(self, key: str, text: str) -> Area | str:
-        found = self.communes.get(key) or self.communes.get(_strip_prefix(key, _COMMUNE_PREFIXES)) or []
+        found = self.communes.get(key) or self.communes.get(name_key_without_level(key)) or []
         if not found:
             return _("no commune named “%(name)s”") % {"name": text[:60]}
         if len(found) > 1:
