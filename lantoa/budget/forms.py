@@ -25,7 +25,7 @@ class FilterForm(forms.Form):
             del self.fields["plan"]  # one plan: nothing to pick
         else:
             self.fields["plan"].queryset = plans
-            self.fields["plan"].label_from_instance = lambda p: f"{p.number} ({p.start_year}–{p.end_year})"
+            self.fields["plan"].label_from_instance = lambda p: p.short_label
         self.fields["year"].choices = _year_choices(sorted(years, reverse=True))
         self.fields["unit"].queryset = units
         if statuses:

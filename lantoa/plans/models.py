@@ -62,6 +62,11 @@ class Plan(models.Model):
         return list(range(self.start_year, self.end_year + 1))
 
     @property
+    def short_label(self) -> str:
+        """How a picker names the plan: "15/KH-UBND (2026–2030)"."""
+        return f"{self.number} ({self.start_year}–{self.end_year})"
+
+    @property
     def issuer_label(self) -> str:
         return self.issuer.name if self.issuer else self.issuer_name
 

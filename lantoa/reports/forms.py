@@ -6,10 +6,6 @@ from lantoa.documents.models import ReportKind
 from .models import Report, ReportComment
 
 
-def _plan_label(plan) -> str:
-    return f"{plan.number} ({plan.start_year}–{plan.end_year})"
-
-
 class FilterForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, required=False, empty_label=_("The plan of the year"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
@@ -23,7 +19,7 @@ class FilterForm(forms.Form):
             del self.fields["plan"]  # one plan (or a list not by plan): nothing to pick
         else:
             self.fields["plan"].queryset = plans
-            self.fields["plan"].label_from_instance = _plan_label
+            self.fields["plan"].label_from_instance = lambda p: p.short_label
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
         self.fields["kind"].choices = [("", _("All kinds"))] + list(ReportKind.choices)
         self.fields["unit"].queryset = units
@@ -47,7 +43,7 @@ class NewReportForm(forms.Form):
         self.fields["year"].choices = [(y, y) for y in years]
         self.fields["unit"].queryset = units
         self.fields["plan"].queryset = plans
-        self.fields["plan"].label_from_instance = _plan_label
+        self.fields["plan"].label_from_instance = lambda p: p.short_label
         if plans.count() < 2:
             del self.fields["plan"]
 
